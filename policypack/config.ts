@@ -1,0 +1,106 @@
+/**
+ * Policy configuration: the JSON schema the Pulumi CLI validates `--policy-pack-config` against,
+ * and a reader that applies the same rules inside the pack (an engine that skips validation must
+ * not make the pack crash or check less).
+ */
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import { Exemption } from "./verdict/exemptions";
+import { DEFAULT_POSTURE_OPTIONS, PostureOptions } from "./posture/session";
+
+/** Settings every policy of the pack takes. */
+export interface CommonConfig {
+    exemptions: Exemption[];
+    posture: PostureOptions;
+}
+
+const DATE = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/** JSON schema properties shared by the pack's policies (never `enforcementLevel`: the pack would exit). */
+export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
+    exemptions: {
+        type: "array",
+        description: "Accounts this policy does not gate: not queried and not reported while the exemption applies.",
+        default: [],
+        items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["accountId", "reason"],
+            properties: {
+                accountId: { type: "string", pattern: "^[0-9]{12}$", description: "12-digit AWS account id." },
+                reason: { type: "string", minLength: 1, description: "Why the account is exempt (shown when the exemption expires)." },
+                expires: { type: "string", pattern: DATE, description: "Last day (UTC, YYYY-MM-DD) on which the exemption applies." },
+            },
+        },
+    },
+    timeoutSeconds: {
+        type: "number",
+        minimum: 1,
+        maximum: 300,
+        default: DEFAULT_POSTURE_OPTIONS.timeoutSeconds,
+        description: "Time allowed to identify one provider's account, and again to read one account, before the check fails closed.",
+    },
+    concurrency: {
+        type: "integer",
+        minimum: 1,
+        maximum: 256,
+        default: DEFAULT_POSTURE_OPTIONS.concurrency,
+        description: "Accounts queried at once.",
+    },
+};
+
+/** A configuration the pack cannot use; the policy reports it instead of checking. */
+export class ConfigError extends Error {
+    constructor(readonly property: string, problem: string) {
+        super(`policy config "${property}" ${problem}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Reads the shared settings from a policy's config (already merged over schema defaults by the CLI). */
+export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
+    return {
+        exemptions: readExemptions(raw.exemptions),
+        posture: {
+            ...DEFAULT_POSTURE_OPTIONS,
+            timeoutSeconds: readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false),
+            concurrency: readNumber(raw, "concurrency", DEFAULT_POSTURE_OPTIONS.concurrency, 1, 256, true),
+        },
+    };
+}
+
+function readNumber(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number, integer: boolean): number {
+    const v = raw[key];
+    if (v === undefined || v === null) {
+        return fallback;
+    }
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+        throw new ConfigError(key, `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}`);
+    }
+    return v;
+}
+
+function readExemptions(v: unknown): Exemption[] {
+    if (v === undefined || v === null) {
+        return [];
+    }
+    if (!Array.isArray(v)) {
+        throw new ConfigError("exemptions", "must be a list");
+    }
+    return v.map((item, i) => {
+        const where = `exemptions[${i}]`;
+        if (typeof item !== "object" || item === null || Array.isArray(item)) {
+            throw new ConfigError(where, "must be an object with accountId and reason");
+        }
+        const { accountId, reason, expires } = item as Record<string, unknown>;
+        if (typeof accountId !== "string" || !/^[0-9]{12}$/.test(accountId)) {
+            throw new ConfigError(`${where}.accountId`, "must be a 12-digit AWS account id");
+        }
+        if (typeof reason !== "string" || reason.trim() === "") {
+            throw new ConfigError(`${where}.reason`, "must say why the account is exempt");
+        }
+        if (expires !== undefined && (typeof expires !== "string" || !new RegExp(DATE).test(expires))) {
+            throw new ConfigError(`${where}.expires`, "must be a date YYYY-MM-DD");
+        }
+        return { accountId, reason, expires: expires as string | undefined };
+    });
+}

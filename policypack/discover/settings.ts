@@ -1,0 +1,177 @@
+/**
+ * What an AWS provider resource says about where it deploys: its credential sources, the roles it
+ * assumes, its region and endpoints — parsed from `pulumi:providers:aws` inputs into plain data.
+ */
+import { InputError, asObject, asStringList, fieldString, readString, readStructured, describeType } from "./inputs";
+import { parseRoleArn } from "./roleArn";
+
+/** One entry of the provider's `assumeRoles`, as sts:AssumeRole takes it. */
+export interface AssumeRoleSpec {
+    roleArn: string;
+    sessionName?: string;
+    externalId?: string;
+    durationSeconds?: number;
+    policy?: string;
+    policyArns?: string[];
+    tags?: Record<string, string>;
+    transitiveTagKeys?: string[];
+    sourceIdentity?: string;
+}
+
+/** Static keys set on the provider itself. */
+export interface StaticKeys {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+}
+
+/** Endpoint overrides a provider sets for the services the pack calls. */
+export interface ServiceEndpoints {
+    sts?: string;
+    iam?: string;
+    organizations?: string;
+}
+
+/** Everything about a provider that decides which account it reaches, and how. */
+export interface ProviderSettings {
+    region?: string;
+    profile?: string;
+    staticKeys?: StaticKeys;
+    sharedConfigFiles?: string[];
+    sharedCredentialsFiles?: string[];
+    assumeRoles: AssumeRoleSpec[];
+    endpoints: ServiceEndpoints;
+    stsRegion?: string;
+    allowedAccountIds?: string[];
+    forbiddenAccountIds?: string[];
+}
+
+/**
+ * Parses the inputs of a `pulumi:providers:aws` resource. Throws InputError for a malformed input
+ * and lets @pulumi/policy's UnknownValueError through for an input unknown during preview.
+ */
+export function parseAwsProviderInputs(props: Record<string, unknown>): ProviderSettings {
+    const accessKeyId = readString(props, "accessKey");
+    const secretAccessKey = readString(props, "secretKey");
+    const sessionToken = readString(props, "token");
+    if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+        throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
+            "is missing: static credentials need both accessKey and secretKey");
+    }
+    return {
+        region: readString(props, "region"),
+        profile: readString(props, "profile"),
+        staticKeys: accessKeyId !== undefined && secretAccessKey !== undefined
+            ? { accessKeyId, secretAccessKey, sessionToken }
+            : undefined,
+        sharedConfigFiles: asStringList(readStructured(props, "sharedConfigFiles"), "sharedConfigFiles"),
+        sharedCredentialsFiles: asStringList(readStructured(props, "sharedCredentialsFiles"), "sharedCredentialsFiles"),
+        assumeRoles: parseAssumeRoles(props),
+        endpoints: parseEndpoints(readStructured(props, "endpoints")),
+        stsRegion: readString(props, "stsRegion"),
+        allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
+        forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
+    };
+}
+
+/** `assumeRoles` (a list, pulumi-aws ≥ 6) or the older single `assumeRole` object. */
+function parseAssumeRoles(props: Record<string, unknown>): AssumeRoleSpec[] {
+    const list = readStructured(props, "assumeRoles");
+    if (list !== undefined) {
+        if (!Array.isArray(list)) {
+            throw new InputError("assumeRoles", `must be a list of roles, got ${describeType(list)}`);
+        }
+        return list.map((entry, i) => parseAssumeRole(entry, `assumeRoles[${i}]`));
+    }
+    const single = readStructured(props, "assumeRole");
+    return single === undefined ? [] : [parseAssumeRole(single, "assumeRole")];
+}
+
+function parseAssumeRole(value: unknown, input: string): AssumeRoleSpec {
+    const obj = asObject(value, input);
+    const roleArn = fieldString(obj, "roleArn", input);
+    if (roleArn === undefined) {
+        throw new InputError(`${input}.roleArn`, "is missing");
+    }
+    if (!parseRoleArn(roleArn)) {
+        throw new InputError(`${input}.roleArn`, "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)");
+    }
+    return {
+        roleArn,
+        sessionName: fieldString(obj, "sessionName", input),
+        externalId: fieldString(obj, "externalId", input),
+        durationSeconds: parseDuration(obj, input),
+        policy: fieldString(obj, "policy", input),
+        policyArns: asStringList(obj.policyArns ?? undefined, `${input}.policyArns`),
+        tags: parseTags(obj.tags, `${input}.tags`),
+        transitiveTagKeys: asStringList(obj.transitiveTagKeys ?? undefined, `${input}.transitiveTagKeys`),
+        sourceIdentity: fieldString(obj, "sourceIdentity", input),
+    };
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s)/g;
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+
+/** `duration` as the provider takes it ("1h", "15m30s") or a numeric `durationSeconds`. */
+function parseDuration(obj: Record<string, unknown>, input: string): number | undefined {
+    const seconds = obj.durationSeconds;
+    if (seconds !== undefined && seconds !== null && seconds !== "") {
+        const n = typeof seconds === "number" ? seconds : typeof seconds === "string" ? Number(seconds) : NaN;
+        if (!Number.isInteger(n) || n <= 0) {
+            throw new InputError(`${input}.durationSeconds`, "must be a whole number of seconds");
+        }
+        return n;
+    }
+    const text = fieldString(obj, "duration", input);
+    if (text === undefined) {
+        return undefined;
+    }
+    const compact = text.replace(/\s+/g, "");
+    let total = 0;
+    let matched = "";
+    for (const m of compact.matchAll(DURATION_PART)) {
+        total += Number(m[1]) * UNIT_SECONDS[m[2]];
+        matched += m[0];
+    }
+    if (matched === "" || matched !== compact || total < 1) {
+        throw new InputError(`${input}.duration`, 'is not a duration such as "1h" or "15m"');
+    }
+    return Math.floor(total);
+}
+
+function parseTags(value: unknown, input: string): Record<string, string> | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    const obj = asObject(value, input);
+    const tags: Record<string, string> = {};
+    for (const key of Object.keys(obj)) {
+        const v = fieldString(obj, key, input);
+        if (v !== undefined) {
+            tags[key] = v;
+        }
+    }
+    return tags;
+}
+
+/** `endpoints` is a list of `{<service>: url}` objects; only sts, iam and organizations matter here. */
+function parseEndpoints(value: unknown): ServiceEndpoints {
+    if (value === undefined || value === null) {
+        return {};
+    }
+    const entries = Array.isArray(value) ? value : [value];
+    const endpoints: ServiceEndpoints = {};
+    entries.forEach((entry, i) => {
+        const obj = asObject(entry, `endpoints[${i}]`);
+        for (const service of ["sts", "iam", "organizations"] as const) {
+            const url = fieldString(obj, service, `endpoints[${i}]`);
+            if (url !== undefined) {
+                if (!/^https?:\/\/[^\s]+$/.test(url)) {
+                    throw new InputError(`endpoints[${i}].${service}`, "is not an http(s) URL");
+                }
+                endpoints[service] = url;
+            }
+        }
+    });
+    return endpoints;
+}

@@ -1,0 +1,68 @@
+/**
+ * From a provider's settings to a target: the credentials to use (as plain data, resolved later by
+ * the AWS SDK's own providers), the region, and — when a role is assumed — the account and
+ * partition the last role names, known without any call.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { AssumeRoleSpec, ProviderSettings, ServiceEndpoints, StaticKeys } from "./settings";
+import { defaultRegionOf, parseRoleArn } from "./roleArn";
+
+/** Where the base credentials come from, before any role is assumed. */
+export type BaseCredentials =
+    | { source: "static"; keys: StaticKeys }
+    | { source: "profile"; profile: string; configFile?: string; credentialsFile?: string }
+    | { source: "default-chain"; configFile?: string; credentialsFile?: string };
+
+/** How to reach one account: everything the posture stage needs to make its calls. */
+export interface Target {
+    /** Equal for providers that resolve credentials the same way; secrets only enter it hashed. */
+    key: string;
+    base: BaseCredentials;
+    assumeRoles: AssumeRoleSpec[];
+    region: string;
+    stsRegion: string;
+    endpoints: ServiceEndpoints;
+    /** Known from the last assumed role's ARN; otherwise found with sts:GetCallerIdentity. */
+    knownAccount?: { accountId: string; partition: string };
+}
+
+/** The environment the pack runs in, as far as targets depend on it. */
+export interface TargetEnv {
+    AWS_REGION?: string;
+    AWS_DEFAULT_REGION?: string;
+}
+
+// Salted per process so even the hash of a secret means nothing outside this run.
+const salt = randomBytes(16);
+
+/** Builds the target of a provider, mirroring the provider's own precedence of credential sources. */
+export function targetOf(settings: ProviderSettings, env: TargetEnv = process.env): Target {
+    const configFile = settings.sharedConfigFiles?.[0];
+    const credentialsFile = settings.sharedCredentialsFiles?.[0];
+    const base: BaseCredentials = settings.staticKeys
+        ? { source: "static", keys: settings.staticKeys }
+        : settings.profile
+            ? { source: "profile", profile: settings.profile, configFile, credentialsFile }
+            : { source: "default-chain", configFile, credentialsFile };
+    const lastRole = settings.assumeRoles[settings.assumeRoles.length - 1];
+    const roleLocation = lastRole ? parseRoleArn(lastRole.roleArn) : undefined;
+    const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION
+        || defaultRegionOf(roleLocation?.partition ?? "aws");
+    const target: Omit<Target, "key"> = {
+        base,
+        assumeRoles: settings.assumeRoles,
+        region,
+        stsRegion: settings.stsRegion || region,
+        endpoints: settings.endpoints,
+        knownAccount: roleLocation ? { accountId: roleLocation.accountId, partition: roleLocation.partition } : undefined,
+    };
+    return { key: fingerprint(target), ...target };
+}
+
+function fingerprint(target: Omit<Target, "key">): string {
+    const hashed = JSON.stringify(target, (k, v) =>
+        (k === "keys" || k === "externalId") && v !== undefined
+            ? createHash("sha256").update(salt).update(JSON.stringify(v)).digest("hex")
+            : v);
+    return createHash("sha256").update(hashed).digest("hex");
+}

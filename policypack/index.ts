@@ -1,0 +1,11 @@
+/**
+ * aws-root-mfa: a Pulumi CrossGuard policy pack that keeps deployments out of AWS accounts whose
+ * root user is unprotected. Loading it needs no stack, config or AWS credentials, writes nothing
+ * to stdout, and loads no AWS SDK module until a stack with AWS providers is checked.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { rootMfaEnabled } from "./policies/rootMfaEnabled";
+
+new PolicyPack("aws-root-mfa", {
+    policies: [rootMfaEnabled],
+});

@@ -1,0 +1,66 @@
+/**
+ * What every stack policy of the pack does around its own check: read its config, find the AWS
+ * providers, keep secrets out of every message, never let an error escape as a gRPC error, and
+ * surface providers unknown during preview only after every known account was reported.
+ */
+import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import { CommonConfig, ConfigError, readCommonConfig } from "../config";
+import { InvalidProvider, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
+import { PostureSession, sharedSession } from "../posture/session";
+import { describeProviders } from "../report/messages";
+import { redactorFor } from "../report/redact";
+
+/** What a policy's own check gets. */
+export interface StackCheckContext {
+    config: CommonConfig;
+    raw: Record<string, unknown>;
+    ready: ReadyProvider[];
+    invalid: InvalidProvider[];
+    session: PostureSession;
+    /** Reports a violation, secrets removed; attach it to a provider's URN where there is one. */
+    report(message: string, urn?: string): void;
+}
+
+/** Runs `check` as a policy's validateStack body. */
+export async function runStackCheck(
+    policyName: string,
+    args: StackValidationArgs,
+    reportViolation: ReportViolation,
+    check: (ctx: StackCheckContext) => Promise<void>,
+): Promise<void> {
+    const discovered = discoverAwsProviders(args.resources);
+    if (discovered.length === 0) {
+        return;
+    }
+    const redact = redactorFor(discovered);
+    const report = (message: string, urn?: string) => reportViolation(redact(message), urn);
+    const raw = args.getConfig<Record<string, unknown>>();
+    let config: CommonConfig;
+    try {
+        config = readCommonConfig(raw);
+    } catch (e) {
+        const problem = e instanceof ConfigError ? e.message : "policy config could not be read";
+        report(`The ${policyName} policy config is invalid, so no account was checked; the policy fails closed.\nWhat happened: ${problem}.\nWhat to do: correct the policy pack config (see the README's configuration reference).`);
+        return;
+    }
+    const ready = discovered.filter((p): p is ReadyProvider => p.status === "ready");
+    const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
+    const unknown = discovered.filter((p): p is UnknownProvider => p.status === "unknown");
+    try {
+        await check({ config, raw, ready, invalid, session: sharedSession(config.posture), report });
+    } catch (e) {
+        // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
+        report(`The ${policyName} policy failed unexpectedly, so the accounts of ${describeProviders(ready.map((p) => p.provider))} were not all checked; the policy fails closed.\nWhat happened: ${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}.\nWhat to do: run again; if it persists, report this message to the policy pack's maintainers.`);
+    }
+    if (unknown.length > 0) {
+        throw unknownProvidersError(unknown);
+    }
+}
+
+/** One @pulumi/policy UnknownValueError naming every provider and input that is unknown. */
+function unknownProvidersError(unknown: UnknownProvider[]): Error {
+    const which = unknown.map((u) => `${describeProviders([u.provider])} (input "${u.input}")`).join(", ");
+    const error = unknown[0].error;
+    error.message = `the AWS account of ${which} cannot be known until the deployment computes ${unknown.length === 1 ? "that input" : "those inputs"}; every other account was checked, and ${unknown.length === 1 ? "this one is" : "these are"} checked when the value is known`;
+    return error;
+}

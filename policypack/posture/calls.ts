@@ -1,0 +1,150 @@
+/**
+ * The AWS calls that read an account: resolve a target's credentials (base source, then each role
+ * in order), identify the account, read its account summary. Each call is labelled with its step
+ * so a failure says where it happened.
+ */
+import { Target } from "../discover/target";
+import { parsePrincipalArn } from "../discover/roleArn";
+import { CheckFailure, Step, classifyFailure } from "./failure";
+import { CallLimits, Credentials, clientConfig, credentialProviders, iam, sts } from "./sdk";
+
+/** A step's result: its value, or why it failed. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: CheckFailure };
+
+/** Runs one step, turning any error into a classified failure. */
+export async function step<T>(s: Step, run: () => Promise<T>): Promise<Outcome<T>> {
+    try {
+        return { ok: true, value: await run() };
+    } catch (e) {
+        return { ok: false, failure: classifyFailure(s, e) };
+    }
+}
+
+/** The principal behind a target's credentials. */
+export interface Identity {
+    accountId: string;
+    partition: string;
+    arn: string;
+}
+
+/** The root-relevant entries of iam:GetAccountSummary's SummaryMap, as AWS returned them. */
+export interface AccountSummary {
+    /** Each entry as read; an entry AWS left out is absent. */
+    entries: Partial<Record<SummaryEntry, number>>;
+    /** When the summary was read (ISO 8601, UTC). */
+    readAt: string;
+}
+
+/** SummaryMap entries the pack's policies read. */
+export const SUMMARY_ENTRIES = [
+    "AccountMFAEnabled",
+    "AccountPasswordPresent",
+    "AccountAccessKeysPresent",
+    "AccountSigningCertificatesPresent",
+] as const;
+
+/** One SummaryMap entry name. */
+export type SummaryEntry = (typeof SUMMARY_ENTRIES)[number];
+
+/** Resolves the base credentials, then assumes each role in order; the last credentials win. */
+export async function resolveCredentials(target: Target, limits: CallLimits, signal: AbortSignal): Promise<Outcome<Credentials>> {
+    const providers = credentialProviders();
+    const base = target.base;
+    const stsConfig = clientConfig(limits, target.stsRegion, undefined, target.endpoints.sts);
+    const first = await step({ kind: "credentials" }, () => abortable(signal, async () => {
+        switch (base.source) {
+            case "static":
+                return { ...base.keys };
+            case "profile":
+                return providers.fromIni({
+                    profile: base.profile,
+                    filepath: base.credentialsFile,
+                    configFilepath: base.configFile,
+                    clientConfig: stsConfig,
+                })();
+            case "default-chain":
+                return providers.fromNodeProviderChain({
+                    filepath: base.credentialsFile,
+                    configFilepath: base.configFile,
+                    clientConfig: stsConfig,
+                })();
+        }
+    }));
+    let current = first;
+    for (const [i, role] of target.assumeRoles.entries()) {
+        if (!current.ok) {
+            break;
+        }
+        const masterCredentials = current.value;
+        current = await step({ kind: "assume-role", roleArn: role.roleArn, position: i }, () => abortable(signal, () =>
+            providers.fromTemporaryCredentials({
+                masterCredentials,
+                clientConfig: stsConfig,
+                params: {
+                    RoleArn: role.roleArn,
+                    RoleSessionName: role.sessionName ?? "aws-root-mfa-policy",
+                    ExternalId: role.externalId,
+                    DurationSeconds: role.durationSeconds,
+                    Policy: role.policy,
+                    PolicyArns: role.policyArns?.map((arn) => ({ arn })),
+                    Tags: role.tags ? Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+                    TransitiveTagKeys: role.transitiveTagKeys,
+                    SourceIdentity: role.sourceIdentity,
+                },
+            })()));
+    }
+    return current;
+}
+
+/** sts:GetCallerIdentity: the account and partition the credentials belong to. */
+export async function identify(target: Target, credentials: Credentials, limits: CallLimits, signal: AbortSignal): Promise<Outcome<Identity>> {
+    return step({ kind: "identify" }, async () => {
+        const { STSClient, GetCallerIdentityCommand } = sts();
+        const client = new STSClient(clientConfig(limits, target.stsRegion, credentials, target.endpoints.sts));
+        try {
+            const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+            const parsed = out.Arn ? parsePrincipalArn(out.Arn) : undefined;
+            const accountId = out.Account ?? parsed?.accountId;
+            if (!accountId || !/^\d{12}$/.test(accountId) || !out.Arn) {
+                throw Object.assign(new Error("sts:GetCallerIdentity returned no account id"), { name: "MalformedResponse", $response: {}, $metadata: { httpStatusCode: 200 } });
+            }
+            return { accountId, partition: parsed?.partition ?? "aws", arn: out.Arn };
+        } finally {
+            client.destroy();
+        }
+    });
+}
+
+/** iam:GetAccountSummary, keeping the entries that describe the root user. */
+export async function readAccountSummary(target: Target, credentials: Credentials, limits: CallLimits, signal: AbortSignal): Promise<Outcome<AccountSummary>> {
+    return step({ kind: "account-summary" }, async () => {
+        const { IAMClient, GetAccountSummaryCommand } = iam();
+        const client = new IAMClient(clientConfig(limits, target.region, credentials, target.endpoints.iam));
+        try {
+            const out = await client.send(new GetAccountSummaryCommand({}), { abortSignal: signal });
+            const map = out.SummaryMap ?? {};
+            const entries: AccountSummary["entries"] = {};
+            for (const key of SUMMARY_ENTRIES) {
+                const value = map[key];
+                if (typeof value === "number") {
+                    entries[key] = value;
+                }
+            }
+            return { entries, readAt: new Date().toISOString() };
+        } finally {
+            client.destroy();
+        }
+    });
+}
+
+/** Runs work that takes no abort signal of its own, giving up when the signal fires. */
+function abortable<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    if (signal.aborted) {
+        return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        work().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+}

@@ -1,0 +1,123 @@
+/**
+ * Why an account could not be checked. Every SDK error is turned into one of a few kinds, each
+ * with the step it happened in, so the report can say what happened and what to do. The pack
+ * fails closed on all of them.
+ */
+
+/** The step of a check, and the IAM action it needs. */
+export type Step =
+    | { kind: "credentials" }
+    | { kind: "assume-role"; roleArn: string; position: number }
+    | { kind: "identify" }
+    | { kind: "account-summary" }
+    | { kind: "describe-organization" }
+    | { kind: "organization-features"; via?: string };
+
+/** What went wrong, in the terms a user acts on. */
+export type FailureKind =
+    | "no-credentials"
+    | "invalid-credentials"
+    | "access-denied"
+    | "throttled"
+    | "timeout"
+    | "network"
+    | "service-error"
+    | "malformed-response"
+    | "unexpected";
+
+/** A step that failed; `detail` is AWS's or the SDK's words, never containing a secret. */
+export interface CheckFailure {
+    kind: FailureKind;
+    step: Step;
+    /** The AWS error code or SDK error name, e.g. "AccessDenied". */
+    code: string;
+    detail: string;
+}
+
+/** The IAM action a step calls. */
+export function actionOf(step: Step): string {
+    switch (step.kind) {
+        case "credentials":
+            return "(credential resolution)";
+        case "assume-role":
+            return "sts:AssumeRole";
+        case "identify":
+            return "sts:GetCallerIdentity";
+        case "account-summary":
+            return "iam:GetAccountSummary";
+        case "describe-organization":
+            return "organizations:DescribeOrganization";
+        case "organization-features":
+            return "iam:ListOrganizationsFeatures";
+    }
+}
+
+/** Thrown by the pack's own per-account deadline. */
+export class DeadlineError extends Error {
+    constructor(seconds: number) {
+        super(`no answer within the ${seconds} s allowed per account`);
+        this.name = "DeadlineError";
+    }
+}
+
+const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"]);
+const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "SlowDown"]);
+const INVALID_CREDENTIALS = new Set([
+    "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
+    "UnrecognizedClientException", "InvalidAccessKeyId", "IncompleteSignature", "InvalidIdentityToken",
+]);
+const TIMEOUT = new Set(["TimeoutError", "AbortError", "DeadlineError", "RequestTimeout", "RequestTimeoutException"]);
+const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
+
+interface SdkErrorShape {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    $fault?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    $response?: unknown;
+}
+
+/** Classifies an error thrown while performing `step`. */
+export function classifyFailure(step: Step, error: unknown): CheckFailure {
+    const e = (typeof error === "object" && error !== null ? error : {}) as SdkErrorShape;
+    const name = typeof e.name === "string" ? e.name : "Error";
+    const sysCode = typeof e.code === "string" ? e.code : undefined;
+    const message = typeof e.message === "string" ? e.message : String(error);
+    const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+    const code = sysCode && NETWORK.has(sysCode) ? sysCode : name;
+    const detail = oneLine(message);
+    const failure = (kind: FailureKind): CheckFailure => ({ kind, step, code, detail });
+
+    if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
+        return failure(step.kind === "credentials" ? "no-credentials" : "invalid-credentials");
+    }
+    if (ACCESS_DENIED.has(name)) {
+        return failure("access-denied");
+    }
+    if (THROTTLED.has(name)) {
+        return failure("throttled");
+    }
+    if (INVALID_CREDENTIALS.has(name)) {
+        return failure("invalid-credentials");
+    }
+    if (TIMEOUT.has(name) || (sysCode !== undefined && /TIMEDOUT/.test(sysCode))) {
+        return failure("timeout");
+    }
+    if (sysCode !== undefined && NETWORK.has(sysCode)) {
+        return failure("network");
+    }
+    if (/Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed|Invalid character/i.test(message)
+        || (e.$response !== undefined && status !== undefined && status < 300)) {
+        return failure("malformed-response");
+    }
+    if (e.$fault === "server" || (status !== undefined && status >= 500)) {
+        return failure("service-error");
+    }
+    return failure("unexpected");
+}
+
+function oneLine(text: string): string {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}

@@ -1,0 +1,78 @@
+/** What a failed check means for the user: what happened, and what to do about it. */
+import { CheckFailure, actionOf } from "../posture/failure";
+
+/** "What happened" and "what to do" for a failure, in words a user acts on. */
+export function explainFailure(failure: CheckFailure): { happened: string; todo: string } {
+    const action = actionOf(failure.step);
+    const where = stepWords(failure);
+    const aws = `(${failure.code}: ${failure.detail})`;
+    switch (failure.kind) {
+        case "no-credentials":
+            return {
+                happened: `no AWS credentials could be found ${aws}`,
+                todo: "run the deployment with the credentials its provider uses (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an SSO login, or the provider's profile/accessKey inputs); the policy pack process inherits the Pulumi CLI's environment",
+            };
+        case "invalid-credentials":
+            return {
+                happened: `AWS rejected the credentials while ${where} ${aws}`,
+                todo: failure.step.kind === "credentials"
+                    ? "fix the credential source the provider uses (profile, SSO session, credential_process), e.g. refresh it with `aws sso login`, and run again"
+                    : "refresh or replace the credentials (expired session, deleted or mistyped access key) and run again",
+            };
+        case "access-denied":
+            return {
+                happened: `${action} was denied while ${where} ${aws}`,
+                todo: failure.step.kind === "assume-role"
+                    ? `allow the caller ${action} on ${failure.step.roleArn} and make sure the role's trust policy trusts it (and that any externalId matches)`
+                    : `grant ${action} to the identity the provider deploys with (see the README's IAM policy), or configure an audit role`,
+            };
+        case "throttled":
+            return {
+                happened: `AWS kept throttling ${action} while ${where}, beyond the retries allowed ${aws}`,
+                todo: "run again; if it persists, lower `concurrency` in this policy's config",
+            };
+        case "timeout":
+            return {
+                happened: `AWS did not answer in time while ${where} ${aws}`,
+                todo: "check that this machine reaches the AWS STS and IAM endpoints (proxy, firewall, VPC endpoints, AWS_ENDPOINT_URL), or raise `timeoutSeconds` in this policy's config",
+            };
+        case "network":
+            return {
+                happened: `the AWS endpoint could not be reached while ${where} ${aws}`,
+                todo: "check network access to the AWS STS and IAM endpoints (proxy, DNS, firewall, AWS_ENDPOINT_URL, the provider's endpoints input)",
+            };
+        case "service-error":
+            return {
+                happened: `AWS answered with a server error while ${where}, beyond the retries allowed ${aws}`,
+                todo: "run again; if it persists, check the AWS Health Dashboard",
+            };
+        case "malformed-response":
+            return {
+                happened: `the answer to ${action} could not be read as an AWS response while ${where} ${aws}`,
+                todo: "check that AWS_ENDPOINT_URL, the provider's endpoints input and any proxy point at real AWS endpoints",
+            };
+        case "unexpected":
+            return {
+                happened: `an unexpected error occurred while ${where} ${aws}`,
+                todo: "run again; if it persists, report it with this message",
+            };
+    }
+}
+
+function stepWords(failure: CheckFailure): string {
+    const s = failure.step;
+    switch (s.kind) {
+        case "credentials":
+            return "resolving the provider's credentials";
+        case "assume-role":
+            return `assuming role ${s.roleArn} (assumeRoles[${s.position}])`;
+        case "identify":
+            return "identifying the account (sts:GetCallerIdentity)";
+        case "account-summary":
+            return "reading the account summary (iam:GetAccountSummary)";
+        case "describe-organization":
+            return "reading the account's organization (organizations:DescribeOrganization)";
+        case "organization-features":
+            return `reading the organization's centralized root access features (iam:ListOrganizationsFeatures${s.via ? ` through ${s.via}` : ""})`;
+    }
+}

@@ -1,0 +1,70 @@
+/**
+ * The words a user reads: one message per account (or per provider that could not be placed in an
+ * account), naming the account, the providers that target it, what was found and how to fix it.
+ */
+import type { InvalidProvider, ProviderRef } from "../discover/providers";
+import type { CheckFailure } from "../posture/failure";
+import type { AccountSummary } from "../posture/calls";
+import type { ExemptionStatus } from "../verdict/exemptions";
+import { explainFailure } from "./failures";
+
+const MAX_LISTED_PROVIDERS = 10;
+
+/** Names providers the way the user declared them. */
+export function describeProviders(providers: readonly ProviderRef[]): string {
+    const names = providers.slice(0, MAX_LISTED_PROVIDERS).map((p) =>
+        p.isDefault ? `default provider "${p.name}" (from aws:* stack config)` : `provider "${p.name}"`);
+    const more = providers.length - MAX_LISTED_PROVIDERS;
+    return more > 0 ? `${names.join(", ")} and ${more} more` : names.join(", ");
+}
+
+/** The account summary entries as evidence: raw values and when they were read. */
+export function describeEvidence(summary: AccountSummary, entries: readonly string[]): string {
+    const values = entries.map((key) => {
+        const v = (summary.entries as Record<string, number | undefined>)[key];
+        return `${key}=${v === undefined ? "(missing)" : v}`;
+    });
+    return `iam:GetAccountSummary at ${summary.readAt} returned ${values.join(", ")}`;
+}
+
+/** A sentence about an exemption that no longer applies; empty when there is none. */
+export function describeExpiredExemption(exemption: ExemptionStatus): string {
+    return exemption.status === "expired"
+        ? `\nExemption: the exemption for this account ("${exemption.exemption.reason}") expired on ${exemption.exemption.expires}; renew it in the policy config or fix the account.`
+        : "";
+}
+
+/** The lines of a message, without empty ones. */
+export function lines(...parts: Array<string | undefined | false>): string {
+    return parts.filter((p): p is string => typeof p === "string" && p !== "").join("\n");
+}
+
+/** A provider whose account could not be identified: it fails closed. */
+export function unidentifiedMessage(providers: readonly ProviderRef[], failure: CheckFailure): string {
+    const { happened, todo } = explainFailure(failure);
+    return lines(
+        `The AWS account of ${describeProviders(providers)} could not be determined, so its root user could not be checked; the policy fails closed.`,
+        `What happened: ${happened}.`,
+        `What to do: ${todo}.`,
+    );
+}
+
+/** A provider with a malformed input: it fails closed. */
+export function invalidProviderMessage(p: InvalidProvider): string {
+    return lines(
+        `The AWS account of ${describeProviders([p.provider])} could not be determined, so its root user could not be checked; the policy fails closed.`,
+        `What happened: the provider's ${p.error.message}.`,
+        `What to do: correct that input of the provider (in code, or in aws:* stack config for a default provider) so that the AWS provider itself can use it.`,
+    );
+}
+
+/** An account whose posture could not be read: it fails closed. */
+export function undeterminedMessage(accountId: string, providers: readonly ProviderRef[], failure: CheckFailure, subject: string): string {
+    const { happened, todo } = explainFailure(failure);
+    return lines(
+        `Account ${accountId}: ${subject} could not be checked, so this policy fails closed.`,
+        `Targeted by: ${describeProviders(providers)}.`,
+        `What happened: ${happened}.`,
+        `What to do: ${todo}.`,
+    );
+}

@@ -1,0 +1,325 @@
+import { newAccessKeyId, newSecretAccessKey, newSessionToken, newUniqueId } from "./ids";
+
+/** AWS partition of an account; it appears in every ARN. */
+export type Partition = "aws" | "aws-us-gov" | "aws-cn";
+
+/** An AWS Organization. Its management account is a member even without `organizationId`. */
+export interface FakeOrganization {
+    /** `o-` followed by 10–32 lowercase alphanumerics. */
+    id: string;
+    managementAccountId: string;
+    /** Default `ALL`. */
+    featureSet?: "ALL" | "CONSOLIDATED_BILLING";
+    /** Trusted access for IAM; default true. False → ListOrganizationsFeatures answers ServiceAccessNotEnabledException. */
+    iamTrustedAccess?: boolean;
+    /** Centralized root access: root credentials management enabled. */
+    rootCredentialsManagement?: boolean;
+    /** Centralized root access: privileged root sessions enabled. */
+    rootSessions?: boolean;
+    /** Member accounts registered as IAM delegated administrators. */
+    iamDelegatedAdministrators?: string[];
+}
+
+/** An AWS account. */
+export interface FakeAccountSpec {
+    /** 12 digits. */
+    id: string;
+    /** Default `aws`. */
+    partition?: Partition;
+    /**
+     * IAM GetAccountSummary SummaryMap entries, merged over {@link DEFAULT_SUMMARY}.
+     * A key set to `undefined` is omitted from the response.
+     */
+    summary?: Record<string, number | undefined>;
+    /** Organization the account belongs to. */
+    organizationId?: string;
+    /** A virtual MFA device assigned to the root user (`arn:<p>:iam::<id>:root`). */
+    rootVirtualMfa?: boolean;
+}
+
+/** Who may assume a role, and how. */
+export interface FakeRoleOptions {
+    /** Accounts whose principals may call AssumeRole on it; default: any account. */
+    trustedAccounts?: string[];
+    /** When set, AssumeRole must pass exactly this ExternalId. */
+    externalId?: string;
+    /** Tokens accepted by AssumeRoleWithWebIdentity; none → that call is denied. */
+    webIdentityTokens?: string[];
+}
+
+/** Options of {@link FakeAwsState.addVirtualMfaDevice}. */
+export interface FakeMfaDeviceOptions {
+    /** Device name in the serial number `arn:<p>:iam::<acct>:mfa/<name>`; default generated. */
+    name?: string;
+    /** Assign the device to this (existing) IAM user; omitted → unassigned. */
+    userName?: string;
+}
+
+/** Credentials as handed to an SDK client. */
+export interface FakeCredentials {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+    expiration?: Date;
+}
+
+/** An authenticated caller. */
+export interface Principal {
+    accountId: string;
+    partition: Partition;
+    /** `arn:<p>:iam::<acct>:user/<name>` or `arn:<p>:sts::<acct>:assumed-role/<role>/<session>`. */
+    arn: string;
+    /** GetCallerIdentity UserId: `AIDA…` for users, `AROA…:<session>` for assumed roles. */
+    userId: string;
+}
+
+/** A stored access key with the principal it authenticates. */
+export interface CredentialRecord extends FakeCredentials {
+    principal: Principal;
+}
+
+/** An IAM user. */
+export interface UserRecord {
+    name: string;
+    userId: string;
+    arn: string;
+    createDate: Date;
+}
+
+/** A virtual MFA device; `user` is absent when unassigned. */
+export interface MfaDeviceRecord {
+    serialNumber: string;
+    user?: { arn: string; userId: string; userName?: string; path?: string; createDate: Date };
+    enableDate?: Date;
+}
+
+/** An account with its mutable IAM state. */
+export interface AccountRecord {
+    id: string;
+    partition: Partition;
+    /** SummaryMap in response order. */
+    summary: Map<string, number>;
+    organizationId?: string;
+    createDate: Date;
+    mfaDevices: MfaDeviceRecord[];
+}
+
+/** An IAM role. */
+export interface RoleRecord {
+    arn: string;
+    name: string;
+    roleId: string;
+    accountId: string;
+    partition: Partition;
+    /** Undefined → any account may assume the role. */
+    trustedAccounts?: ReadonlySet<string>;
+    externalId?: string;
+    webIdentityTokens: ReadonlySet<string>;
+}
+
+/** An organization with defaults applied. */
+export type OrganizationRecord = Required<FakeOrganization>;
+
+/** SummaryMap of a fresh account: no root MFA, root password set, no root keys or certificates, no users. */
+export const DEFAULT_SUMMARY: Readonly<Record<string, number>> = {
+    AccountMFAEnabled: 0,
+    AccountPasswordPresent: 1,
+    AccountAccessKeysPresent: 0,
+    AccountSigningCertificatesPresent: 0,
+    Users: 0,
+};
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * Accounts, principals, roles, organizations and permission denials of a fake AWS.
+ * Every lookup a request makes is a Map/Set access, so state size doesn't slow requests down.
+ */
+export class FakeAwsState {
+    private readonly accounts = new Map<string, AccountRecord>();
+    private readonly organizations = new Map<string, OrganizationRecord>();
+    private readonly organizationByManagement = new Map<string, string>();
+    private readonly credentials = new Map<string, CredentialRecord>();
+    private readonly users = new Map<string, UserRecord>();
+    private readonly roles = new Map<string, RoleRecord>();
+    private readonly denials = new Set<string>();
+    private userSerial = 0;
+    private deviceSerial = 0;
+
+    /** Adds an account; throws if the id is malformed or already taken. */
+    addAccount(spec: FakeAccountSpec): void {
+        if (!ACCOUNT_ID.test(spec.id)) throw new Error(`account id must be 12 digits: ${spec.id}`);
+        if (this.accounts.has(spec.id)) throw new Error(`account ${spec.id} already exists`);
+        const account: AccountRecord = {
+            id: spec.id,
+            partition: spec.partition ?? "aws",
+            summary: new Map(Object.entries(DEFAULT_SUMMARY)),
+            organizationId: spec.organizationId,
+            createDate: new Date(),
+            mfaDevices: [],
+        };
+        this.accounts.set(spec.id, account);
+        this.setSummary(spec.id, spec.summary ?? {});
+        if (spec.rootVirtualMfa) {
+            account.mfaDevices.push({
+                serialNumber: `arn:${account.partition}:iam::${spec.id}:mfa/root-account-mfa-device`,
+                user: { arn: `arn:${account.partition}:iam::${spec.id}:root`, userId: spec.id, createDate: account.createDate },
+                enableDate: new Date(),
+            });
+        }
+    }
+
+    /** Merges SummaryMap entries into an account's; `undefined` removes the key from responses. */
+    setSummary(accountId: string, partial: Record<string, number | undefined>): void {
+        const summary = this.requireAccount(accountId).summary;
+        for (const [key, value] of Object.entries(partial)) {
+            if (value === undefined) summary.delete(key);
+            else summary.set(key, value);
+        }
+    }
+
+    /** Adds an organization; throws on a malformed or duplicate id. */
+    addOrganization(org: FakeOrganization): void {
+        if (!ORGANIZATION_ID.test(org.id)) throw new Error(`organization id must match ${ORGANIZATION_ID}: ${org.id}`);
+        if (!ACCOUNT_ID.test(org.managementAccountId)) {
+            throw new Error(`management account id must be 12 digits: ${org.managementAccountId}`);
+        }
+        if (this.organizations.has(org.id)) throw new Error(`organization ${org.id} already exists`);
+        this.organizations.set(org.id, {
+            id: org.id,
+            managementAccountId: org.managementAccountId,
+            featureSet: org.featureSet ?? "ALL",
+            iamTrustedAccess: org.iamTrustedAccess ?? true,
+            rootCredentialsManagement: org.rootCredentialsManagement ?? false,
+            rootSessions: org.rootSessions ?? false,
+            iamDelegatedAdministrators: [...(org.iamDelegatedAdministrators ?? [])],
+        });
+        this.organizationByManagement.set(org.managementAccountId, org.id);
+    }
+
+    /** Creates an IAM user with an access key; `name` defaults to `user-<n>`. */
+    addUser(accountId: string, name?: string): FakeCredentials {
+        const account = this.requireAccount(accountId);
+        const userName = name ?? `user-${++this.userSerial}`;
+        const key = `${accountId}/${userName}`;
+        if (this.users.has(key)) throw new Error(`user ${userName} already exists in ${accountId}`);
+        const user: UserRecord = {
+            name: userName,
+            userId: newUniqueId("AIDA"),
+            arn: `arn:${account.partition}:iam::${accountId}:user/${userName}`,
+            createDate: new Date(),
+        };
+        this.users.set(key, user);
+        const credentials = { accessKeyId: newAccessKeyId("AKIA"), secretAccessKey: newSecretAccessKey() };
+        this.credentials.set(credentials.accessKeyId, {
+            ...credentials,
+            principal: { accountId, partition: account.partition, arn: user.arn, userId: user.userId },
+        });
+        return credentials;
+    }
+
+    /** Creates an IAM role and returns its ARN `arn:<p>:iam::<acct>:role/<name>`. */
+    addRole(accountId: string, roleName: string, opts: FakeRoleOptions = {}): string {
+        const account = this.requireAccount(accountId);
+        const arn = `arn:${account.partition}:iam::${accountId}:role/${roleName}`;
+        if (this.roles.has(arn)) throw new Error(`role ${arn} already exists`);
+        this.roles.set(arn, {
+            arn,
+            name: roleName,
+            roleId: newUniqueId("AROA"),
+            accountId,
+            partition: account.partition,
+            trustedAccounts: opts.trustedAccounts && new Set(opts.trustedAccounts),
+            externalId: opts.externalId,
+            webIdentityTokens: new Set(opts.webIdentityTokens ?? []),
+        });
+        return arn;
+    }
+
+    /** Creates a virtual MFA device (e.g. to exercise pagination) and returns its serial number. */
+    addVirtualMfaDevice(accountId: string, opts: FakeMfaDeviceOptions = {}): string {
+        const account = this.requireAccount(accountId);
+        const serialNumber = `arn:${account.partition}:iam::${accountId}:mfa/${opts.name ?? `device-${++this.deviceSerial}`}`;
+        let device: MfaDeviceRecord = { serialNumber };
+        if (opts.userName !== undefined) {
+            const user = this.users.get(`${accountId}/${opts.userName}`);
+            if (!user) throw new Error(`no user ${opts.userName} in ${accountId}`);
+            device = {
+                serialNumber,
+                user: { arn: user.arn, userId: user.userId, userName: user.name, path: "/", createDate: user.createDate },
+                enableDate: new Date(),
+            };
+        }
+        account.mfaDevices.push(device);
+        return serialNumber;
+    }
+
+    /** Denies `action` (`<service>:<Action>`, e.g. `iam:GetAccountSummary`) to every principal of the account. */
+    deny(accountId: string, action: string): void {
+        this.denials.add(`${accountId} ${action}`);
+    }
+
+    /** Whether {@link deny} was called for this account and action. */
+    isDenied(accountId: string, action: string): boolean {
+        return this.denials.has(`${accountId} ${action}`);
+    }
+
+    /** The account, if it exists. */
+    account(accountId: string): AccountRecord | undefined {
+        return this.accounts.get(accountId);
+    }
+
+    /** The access key's record (user key or STS session), if issued. */
+    credential(accessKeyId: string): CredentialRecord | undefined {
+        return this.credentials.get(accessKeyId);
+    }
+
+    /** The role with this ARN, if it exists. */
+    role(arn: string): RoleRecord | undefined {
+        return this.roles.get(arn);
+    }
+
+    /** The organization the account belongs to (as member or management account), if any. */
+    organizationOf(accountId: string): OrganizationRecord | undefined {
+        const id = this.accounts.get(accountId)?.organizationId ?? this.organizationByManagement.get(accountId);
+        return id === undefined ? undefined : this.organizations.get(id);
+    }
+
+    /** Issues STS session credentials for `role`, valid for `durationSeconds`. */
+    issueRoleSession(role: RoleRecord, sessionName: string, durationSeconds: number): CredentialRecord {
+        const record: CredentialRecord = {
+            accessKeyId: newAccessKeyId("ASIA"),
+            secretAccessKey: newSecretAccessKey(),
+            sessionToken: newSessionToken(),
+            expiration: new Date(Date.now() + durationSeconds * 1000),
+            principal: {
+                accountId: role.accountId,
+                partition: role.partition,
+                arn: `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
+                userId: `${role.roleId}:${sessionName}`,
+            },
+        };
+        this.credentials.set(record.accessKeyId, record);
+        return record;
+    }
+
+    /** Forgets all accounts, organizations, principals, roles and denials. */
+    protected clearState(): void {
+        this.accounts.clear();
+        this.organizations.clear();
+        this.organizationByManagement.clear();
+        this.credentials.clear();
+        this.users.clear();
+        this.roles.clear();
+        this.denials.clear();
+        this.userSerial = 0;
+        this.deviceSerial = 0;
+    }
+
+    private requireAccount(accountId: string): AccountRecord {
+        const account = this.accounts.get(accountId);
+        if (!account) throw new Error(`unknown account ${accountId}; call addAccount first`);
+        return account;
+    }
+}
