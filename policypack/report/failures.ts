@@ -24,7 +24,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${action} was denied while ${where} ${aws}`,
                 todo: failure.step.kind === "assume-role"
                     ? `allow the caller ${action} on ${failure.step.roleArn} and make sure the role's trust policy trusts it (and that any externalId matches)`
-                    : `grant ${action} to the identity the provider deploys with (see the README's IAM policy), or configure an audit role`,
+                    : `grant ${action} to the identity the provider deploys with (the README has the IAM policy to attach)`,
             };
         case "throttled":
             return {
@@ -69,7 +69,7 @@ function stepWords(failure: CheckFailure): string {
         case "identify":
             return "identifying the account (sts:GetCallerIdentity)";
         case "account-summary":
-            return "reading the account summary (iam:GetAccountSummary)";
+            return "reading the account summary";
         case "describe-organization":
             return "reading the account's organization (organizations:DescribeOrganization)";
         case "organization-features":

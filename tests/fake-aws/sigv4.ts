@@ -56,7 +56,7 @@ export function parseAmzDate(value: string): Date | undefined {
     return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : undefined;
 }
 
-/** A single header value (Node joins repeated headers with ", "). */
+/** A header as one string (Node already joins most repeated headers with ", "). */
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
     const value = headers[name];
     return Array.isArray(value) ? value.join(",") : value;
@@ -67,7 +67,9 @@ function canonicalRequest(request: SignedRequest, signedHeaders: string[]): stri
     const path = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
     const query = queryStart < 0 ? "" : request.url.slice(queryStart + 1);
     const headers = signedHeaders.map((name) => `${name}:${(headerValue(request.headers, name) ?? "").trim().replace(/\s+/g, " ")}\n`);
-    const payloadHash = headerValue(request.headers, "x-amz-content-sha256") ?? sha256Hex(request.body);
+    // Always the hash of the body received: a (signed) x-amz-content-sha256 header that no longer
+    // matches the body must fail, as it does on AWS for non-S3 services.
+    const payloadHash = sha256Hex(request.body);
     return [request.method, canonicalPath(path), canonicalQuery(query), headers.join(""), signedHeaders.join(";"), payloadHash].join("\n");
 }
 

@@ -134,7 +134,7 @@ const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /**
  * Accounts, principals, roles, organizations and permission denials of a fake AWS.
- * Every lookup a request makes is a Map/Set access, so state size doesn't slow requests down.
+ * Requests look things up by key (Map/Set), so the number of accounts doesn't slow them down.
  */
 export class FakeAwsState {
     private readonly accounts = new Map<string, AccountRecord>();
@@ -317,7 +317,8 @@ export class FakeAwsState {
         this.deviceSerial = 0;
     }
 
-    private requireAccount(accountId: string): AccountRecord {
+    /** The account; throws when it doesn't exist. */
+    requireAccount(accountId: string): AccountRecord {
         const account = this.accounts.get(accountId);
         if (!account) throw new Error(`unknown account ${accountId}; call addAccount first`);
         return account;

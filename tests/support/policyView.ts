@@ -36,7 +36,7 @@ export function providerView(name: string, inputs: Record<string, unknown>, type
 /** A stack resource list entry for a provider, or for a resource that uses one. */
 export function resourceView(p: PolicyProviderResource, using?: string): PolicyResource {
     if (!using) {
-        return { ...p, opts: {} as PolicyResource["opts"], isType: () => false, asType: () => undefined } as PolicyResource;
+        return { ...p, opts: {} as PolicyResource["opts"], dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined } as PolicyResource;
     }
     return {
         type: "aws:s3/bucket:Bucket",
@@ -45,6 +45,8 @@ export function resourceView(p: PolicyProviderResource, using?: string): PolicyR
         props: unknownCheckingProxy({}),
         opts: {} as PolicyResource["opts"],
         provider: p,
+        dependencies: [],
+        propertyDependencies: {},
         isType: () => false,
         asType: () => undefined,
     } as PolicyResource;

@@ -1,0 +1,29 @@
+/**
+ * A local, wire-compatible fake of AWS STS, IAM and Organizations for tests and benchmarks:
+ *
+ * ```ts
+ * const aws = await FakeAws.start();
+ * aws.addAccount({ id: "111111111111", summary: { AccountMFAEnabled: 1 } });
+ * const keys = aws.addUser("111111111111");
+ * const iam = new IAMClient({ endpoint: aws.url, region: "us-east-1", credentials: keys });
+ * await iam.send(new GetAccountSummaryCommand({})); // SummaryMap.AccountMFAEnabled === 1
+ * aws.fault({ action: "GetAccountSummary", kind: "throttle", times: 2 });
+ * aws.count("GetAccountSummary", "111111111111");
+ * await aws.close();
+ * ```
+ */
+export { FakeAws, type FakeCall } from "./server";
+export {
+    DEFAULT_SUMMARY,
+    FakeAwsState,
+    type FakeAccountSpec,
+    type FakeCredentials,
+    type FakeMfaDeviceOptions,
+    type FakeOrganization,
+    type FakeRoleOptions,
+    type Partition,
+    type Principal,
+} from "./state";
+export type { FaultKind, FaultSpec } from "./faults";
+export type { ServiceName } from "./operation";
+export { AwsError } from "./errors";

@@ -1,0 +1,75 @@
+/**
+ * A test world: the local AWS-compatible endpoint plus the pack started as the CLI starts it,
+ * pointed at that endpoint through the standard AWS SDK environment only.
+ */
+import * as path from "node:path";
+import { FakeAws } from "../fake-aws";
+import { PackProcess, startPack } from "../harness/engine";
+
+/** The repository root: the pack's directory. */
+export const PACK_DIR = path.resolve(__dirname, "../..");
+
+let nextAccount = 0;
+
+/** A 12-digit account id no other test in this process uses (caches in the pack never collide). */
+export function freshAccountId(): string {
+    nextAccount += 1;
+    return String(400000000000 + process.pid * 1000 + nextAccount).slice(-12).padStart(12, "4");
+}
+
+/** The environment that points the AWS SDK at the local endpoint and nowhere else. */
+export function awsEnv(fake: FakeAws, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    return {
+        AWS_ENDPOINT_URL: fake.url,
+        AWS_REGION: "us-east-1",
+        AWS_DEFAULT_REGION: undefined,
+        AWS_PROFILE: undefined,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SESSION_TOKEN: undefined,
+        AWS_CONFIG_FILE: "/nonexistent/aws-root-mfa-test/config",
+        AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-root-mfa-test/credentials",
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+        AWS_ROLE_ARN: undefined,
+        ...extra,
+    };
+}
+
+/** The fake endpoint with one deployer identity in a home account, and the pack using it. */
+export interface World {
+    fake: FakeAws;
+    pack: PackProcess;
+    homeAccount: string;
+    deployer: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Starts the fake endpoint and the pack; the deployer's keys are the pack's environment credentials. */
+export async function startWorld(opts: { dryRun?: boolean; env?: Record<string, string | undefined> } = {}): Promise<World> {
+    const fake = await FakeAws.start();
+    const homeAccount = freshAccountId();
+    fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
+    const deployer = fake.addUser(homeAccount, "deployer");
+    const pack = await startPack({
+        packDir: PACK_DIR,
+        dryRun: opts.dryRun ?? true,
+        env: awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey, ...opts.env }),
+    });
+    return { fake, pack, homeAccount, deployer };
+}
+
+/** Stops the pack and the endpoint. */
+export async function stopWorld(world: World | undefined): Promise<void> {
+    await world?.pack.close();
+    await world?.fake.close();
+}
+
+/** An account with the given root posture and a role the deployer may assume into it. */
+export function accountWithRole(world: World, summary: Record<string, number | undefined>, opts: { externalId?: string; partition?: "aws" | "aws-us-gov" | "aws-cn" } = {}): { accountId: string; roleArn: string } {
+    const accountId = freshAccountId();
+    world.fake.addAccount({ id: accountId, summary, partition: opts.partition });
+    const roleArn = world.fake.addRole(accountId, "Deploy", { trustedAccounts: [world.homeAccount], externalId: opts.externalId });
+    return { accountId, roleArn };
+}
