@@ -11,9 +11,13 @@ import { DEFAULT_POSTURE_OPTIONS, PostureOptions } from "./posture/session";
 export interface CommonConfig {
     exemptions: Exemption[];
     posture: PostureOptions;
+    /** The role to read an organization's centralized root access features through, if configured. */
+    organizationRoleFor: (organizationId: string) => string | undefined;
 }
 
 const DATE = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+const ROLE_ARN = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$";
+const ORGANIZATION_ID = "^o-[a-z0-9]{10,32}$";
 
 /** JSON schema properties shared by the pack's policies (never `enforcementLevel`: the pack would exit). */
 export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
@@ -31,6 +35,14 @@ export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
                 expires: { type: "string", pattern: DATE, description: "Last day (UTC, YYYY-MM-DD) on which the exemption applies." },
             },
         },
+    },
+    organizationRoleArn: {
+        description: "Role in the management account (or the IAM delegated administrator) through which iam:ListOrganizationsFeatures is read: one role ARN, or a map from organization id (o-…) to role ARN for several organizations. Assumed with the deployment's base credentials.",
+        // `pattern` applies to the string form, the property rules to the map form.
+        type: ["string", "object"],
+        pattern: ROLE_ARN,
+        additionalProperties: false,
+        patternProperties: { [ORGANIZATION_ID]: { type: "string", pattern: ROLE_ARN } },
     },
     timeoutSeconds: {
         type: "number",
@@ -60,6 +72,7 @@ export class ConfigError extends Error {
 export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
     return {
         exemptions: readExemptions(raw.exemptions),
+        organizationRoleFor: readOrganizationRole(raw.organizationRoleArn),
         posture: {
             ...DEFAULT_POSTURE_OPTIONS,
             timeoutSeconds: readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false),
@@ -103,4 +116,31 @@ function readExemptions(v: unknown): Exemption[] {
         }
         return { accountId, reason, expires: expires as string | undefined };
     });
+}
+
+function readOrganizationRole(v: unknown): (organizationId: string) => string | undefined {
+    const roleArn = new RegExp(ROLE_ARN);
+    if (v === undefined || v === null || v === "") {
+        return () => undefined;
+    }
+    if (typeof v === "string") {
+        if (!roleArn.test(v)) {
+            throw new ConfigError("organizationRoleArn", "must be an IAM role ARN, or a map from organization id to role ARN");
+        }
+        return () => v;
+    }
+    if (typeof v !== "object" || Array.isArray(v)) {
+        throw new ConfigError("organizationRoleArn", "must be an IAM role ARN, or a map from organization id to role ARN");
+    }
+    const map = new Map<string, string>();
+    for (const [orgId, arn] of Object.entries(v as Record<string, unknown>)) {
+        if (!new RegExp(ORGANIZATION_ID).test(orgId)) {
+            throw new ConfigError(`organizationRoleArn.${orgId}`, "is not an organization id (o-…)");
+        }
+        if (typeof arn !== "string" || !roleArn.test(arn)) {
+            throw new ConfigError(`organizationRoleArn.${orgId}`, "must be an IAM role ARN");
+        }
+        map.set(orgId, arn);
+    }
+    return (organizationId) => map.get(organizationId);
 }

@@ -4,8 +4,9 @@
  * to stdout, and loads no AWS SDK module until a stack with AWS providers is checked.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
 import { rootMfaEnabled } from "./policies/rootMfaEnabled";
 
 new PolicyPack("aws-root-mfa", {
-    policies: [rootMfaEnabled],
+    policies: [rootMfaEnabled, rootCredentialsCentralized],
 });

@@ -59,6 +59,23 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
     return { key: fingerprint(target), ...target };
 }
 
+/**
+ * A target that starts from the same base credentials as `target` but assumes only `roleArn`:
+ * how the pack reaches a configured role (organization or audit role) as the deployer.
+ */
+export function viaRole(target: Target, roleArn: string, sessionName: string): Target {
+    const location = parseRoleArn(roleArn);
+    const next: Omit<Target, "key"> = {
+        base: target.base,
+        assumeRoles: [{ roleArn, sessionName }],
+        region: target.region,
+        stsRegion: target.stsRegion,
+        endpoints: target.endpoints,
+        knownAccount: location ? { accountId: location.accountId, partition: location.partition } : undefined,
+    };
+    return { key: fingerprint(next), ...next };
+}
+
 function fingerprint(target: Omit<Target, "key">): string {
     const hashed = JSON.stringify(target, (k, v) =>
         (k === "keys" || k === "externalId") && v !== undefined

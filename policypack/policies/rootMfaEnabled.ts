@@ -6,6 +6,8 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { commonSchemaProperties } from "../config";
 import type { TargetAccount } from "../posture/session";
 import { describeEvidence, describeExpiredExemption, describeProviders, invalidProviderMessage, lines, undeterminedMessage, unidentifiedMessage } from "../report/messages";
+import { centralizedRootAccessSteps } from "../report/organization";
+import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
 import { StackCheckContext, runStackCheck } from "./stackCheck";
@@ -78,9 +80,22 @@ async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
                 `Evidence: ${describeEvidence(reading.summary, ["AccountMFAEnabled", "AccountPasswordPresent"])}.`,
                 `Controls: ${rootMfaEnabledMetadata.relatedControls.join("; ")}.`,
                 `How to fix: ${rootMfaEnabledMetadata.shortFix}`,
+                await centralAlternative(ctx, account),
             ) + describeExpiredExemption(exemption), urn);
         }
     }));
+}
+
+/**
+ * For a member of an organization that manages root credentials centrally: the alternative of
+ * deleting the root credentials instead of adding MFA. Empty otherwise, or when it cannot be told.
+ */
+async function centralAlternative(ctx: StackCheckContext, account: TargetAccount): Promise<string> {
+    const org = await ctx.session.organization(account, ctx.config.organizationRoleFor);
+    if (!org.membership.ok || org.membership.value.kind !== "member" || !rootCredentialsManagementOn(org.features)) {
+        return "";
+    }
+    return `Alternative: organization ${org.membership.value.organizationId} manages root credentials centrally (RootCredentialsManagement), so instead of adding MFA you can delete this member account's root credentials: ${centralizedRootAccessSteps.deleteCredentials(account.accountId, account.partition)}.`;
 }
 
 /** The account summary, skipped where the verdict cannot depend on it (GovCloud). */

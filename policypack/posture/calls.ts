@@ -5,8 +5,8 @@
  */
 import { Target } from "../discover/target";
 import { parsePrincipalArn } from "../discover/roleArn";
-import { CheckFailure, Step, classifyFailure } from "./failure";
-import { CallLimits, Credentials, clientConfig, credentialProviders, iam, sts } from "./sdk";
+import { CheckFailure, MalformedAnswerError, Step, classifyFailure } from "./failure";
+import { CallLimits, Credentials, clientConfig, credentialProviders, iam, organizations, sts } from "./sdk";
 
 /** A step's result: its value, or why it failed. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: CheckFailure };
@@ -96,44 +96,57 @@ export async function resolveCredentials(target: Target, limits: CallLimits, sig
     return current;
 }
 
+/** The SDK clients of one target, made once with its resolved credentials and reused for every call. */
+export interface AccountClients {
+    sts: InstanceType<ReturnType<typeof sts>["STSClient"]>;
+    iam: InstanceType<ReturnType<typeof iam>["IAMClient"]>;
+    organizations: InstanceType<ReturnType<typeof organizations>["OrganizationsClient"]>;
+}
+
+/** Makes the clients of a target; each SDK module loads on first use. */
+export function makeClients(target: Target, credentials: Credentials, limits: CallLimits): AccountClients {
+    let stsClient: AccountClients["sts"] | undefined;
+    let iamClient: AccountClients["iam"] | undefined;
+    let orgClient: AccountClients["organizations"] | undefined;
+    return {
+        get sts() {
+            return (stsClient ??= new (sts().STSClient)(clientConfig(limits, target.stsRegion, credentials, target.endpoints.sts)));
+        },
+        get iam() {
+            return (iamClient ??= new (iam().IAMClient)(clientConfig(limits, target.region, credentials, target.endpoints.iam)));
+        },
+        get organizations() {
+            return (orgClient ??= new (organizations().OrganizationsClient)(clientConfig(limits, target.region, credentials, target.endpoints.organizations)));
+        },
+    };
+}
+
 /** sts:GetCallerIdentity: the account and partition the credentials belong to. */
-export async function identify(target: Target, credentials: Credentials, limits: CallLimits, signal: AbortSignal): Promise<Outcome<Identity>> {
+export async function identify(clients: AccountClients, signal: AbortSignal): Promise<Outcome<Identity>> {
     return step({ kind: "identify" }, async () => {
-        const { STSClient, GetCallerIdentityCommand } = sts();
-        const client = new STSClient(clientConfig(limits, target.stsRegion, credentials, target.endpoints.sts));
-        try {
-            const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-            const parsed = out.Arn ? parsePrincipalArn(out.Arn) : undefined;
-            const accountId = out.Account ?? parsed?.accountId;
-            if (!accountId || !/^\d{12}$/.test(accountId) || !out.Arn) {
-                throw Object.assign(new Error("sts:GetCallerIdentity returned no account id"), { name: "MalformedResponse", $response: {}, $metadata: { httpStatusCode: 200 } });
-            }
-            return { accountId, partition: parsed?.partition ?? "aws", arn: out.Arn };
-        } finally {
-            client.destroy();
+        const out = await clients.sts.send(new (sts().GetCallerIdentityCommand)({}), { abortSignal: signal });
+        const parsed = out.Arn ? parsePrincipalArn(out.Arn) : undefined;
+        const accountId = out.Account ?? parsed?.accountId;
+        if (!accountId || !/^\d{12}$/.test(accountId) || !out.Arn) {
+            throw new MalformedAnswerError("sts:GetCallerIdentity returned no account id");
         }
+        return { accountId, partition: parsed?.partition ?? "aws", arn: out.Arn };
     });
 }
 
 /** iam:GetAccountSummary, keeping the entries that describe the root user. */
-export async function readAccountSummary(target: Target, credentials: Credentials, limits: CallLimits, signal: AbortSignal): Promise<Outcome<AccountSummary>> {
+export async function readAccountSummary(clients: AccountClients, signal: AbortSignal): Promise<Outcome<AccountSummary>> {
     return step({ kind: "account-summary" }, async () => {
-        const { IAMClient, GetAccountSummaryCommand } = iam();
-        const client = new IAMClient(clientConfig(limits, target.region, credentials, target.endpoints.iam));
-        try {
-            const out = await client.send(new GetAccountSummaryCommand({}), { abortSignal: signal });
-            const map = out.SummaryMap ?? {};
-            const entries: AccountSummary["entries"] = {};
-            for (const key of SUMMARY_ENTRIES) {
-                const value = map[key];
-                if (typeof value === "number") {
-                    entries[key] = value;
-                }
+        const out = await clients.iam.send(new (iam().GetAccountSummaryCommand)({}), { abortSignal: signal });
+        const map = out.SummaryMap ?? {};
+        const entries: AccountSummary["entries"] = {};
+        for (const key of SUMMARY_ENTRIES) {
+            const value = map[key];
+            if (typeof value === "number") {
+                entries[key] = value;
             }
-            return { entries, readAt: new Date().toISOString() };
-        } finally {
-            client.destroy();
         }
+        return { entries, readAt: new Date().toISOString() };
     });
 }
 

@@ -60,6 +60,14 @@ export class DeadlineError extends Error {
     }
 }
 
+/** An answer that parsed but lacks what the API promises. */
+export class MalformedAnswerError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "MalformedAnswerError";
+    }
+}
+
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"]);
 const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "SlowDown"]);
 const INVALID_CREDENTIALS = new Set([
@@ -107,7 +115,7 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (sysCode !== undefined && NETWORK.has(sysCode)) {
         return failure("network");
     }
-    if (/Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed|Invalid character/i.test(message)
+    if (name === "MalformedAnswerError" || /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed|Invalid character/i.test(message)
         || (e.$response !== undefined && status !== undefined && status < 300)) {
         return failure("malformed-response");
     }

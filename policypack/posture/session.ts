@@ -3,11 +3,12 @@
  * says, each asked once however many providers and policies need it.
  */
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
-import { Target, targetOf } from "../discover/target";
-import { AccountSummary, Identity, Outcome, identify, readAccountSummary, resolveCredentials } from "./calls";
+import { Target, targetOf, viaRole } from "../discover/target";
+import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary, resolveCredentials } from "./calls";
+import { Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, Step, classifyFailure } from "./failure";
 import { concurrencyLimit, withDeadline } from "./limits";
-import { CallLimits, Credentials, DEFAULT_CALL_LIMITS } from "./sdk";
+import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
 /** How the posture stage may use AWS. */
 export interface PostureOptions {
@@ -50,15 +51,38 @@ export interface StackAccounts {
     unidentified: UnidentifiedTarget[];
 }
 
-/** Caches of one run: shared by every policy of the pack within it. */
+/** The root posture of one account: its summary and, when asked, its organization. */
+export interface OrganizationPosture {
+    membership: Outcome<Membership>;
+    /** Present for members and management accounts whose membership was read. */
+    features?: OrganizationFeatures;
+}
+
+/** What a run has asked AWS, shared by every policy of the pack within the run. */
+export class RunCache {
+    readonly createdAt = Date.now();
+    readonly reaches = new Map<string, Promise<Outcome<AccountClients>>>();
+    readonly identities = new Map<string, Promise<Outcome<Identity>>>();
+    readonly summaries = new Map<string, Promise<Outcome<AccountSummary>>>();
+    readonly memberships = new Map<string, Promise<Outcome<Membership>>>();
+    readonly features = new Map<string, Promise<OrganizationFeatures>>();
+    /** Every account located in the run, to find an organization's management account among them. */
+    readonly accounts = new Map<string, TargetAccount>();
+}
+
+/** One policy's access to the live accounts: its own limits, the run's shared answers. */
 export class PostureSession {
     private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
-    private readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
-    private readonly identities = new Map<string, Promise<Outcome<Identity>>>();
-    private readonly summaries = new Map<string, Promise<Outcome<AccountSummary>>>();
+    private readonly reaches: RunCache["reaches"];
+    private readonly identities: RunCache["identities"];
+    private readonly summaries: RunCache["summaries"];
+    private readonly memberships: RunCache["memberships"];
+    private readonly features: RunCache["features"];
+    private readonly accounts: RunCache["accounts"];
 
-    constructor(readonly options: PostureOptions) {
+    constructor(readonly options: PostureOptions, cache: RunCache = new RunCache()) {
         this.run = concurrencyLimit(options.concurrency);
+        ({ reaches: this.reaches, identities: this.identities, summaries: this.summaries, memberships: this.memberships, features: this.features, accounts: this.accounts } = cache);
     }
 
     /** Groups providers by target and finds the account of each group. */
@@ -96,6 +120,9 @@ export class PostureSession {
                 });
             }
         }
+        for (const account of accounts.values()) {
+            this.accounts.set(account.accountId, account);
+        }
         return { accounts: [...accounts.values()], unidentified };
     }
 
@@ -107,22 +134,64 @@ export class PostureSession {
             return Promise.resolve({ ok: true, value: { accountId, partition, arn: roleArn } });
         }
         return memo(this.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
-            const creds = await this.credentialsOf(target, signal);
-            return creds.ok ? identify(target, creds.value, this.options.limits, signal) : creds;
+            const reach = await this.reach(target, signal);
+            return reach.ok ? identify(reach.value, signal) : reach;
         }));
     }
 
     /** iam:GetAccountSummary of an account, read once with the credentials of its first target. */
     accountSummary(account: TargetAccount): Promise<Outcome<AccountSummary>> {
-        const target = account.targets[0];
-        return memo(this.summaries, account.accountId, () => this.bounded({ kind: "account-summary" }, async (signal) => {
-            const creds = await this.credentialsOf(target, signal);
-            return creds.ok ? readAccountSummary(target, creds.value, this.options.limits, signal) : creds;
-        }));
+        return memo(this.summaries, account.accountId, () => this.onAccount(account, { kind: "account-summary" },
+            (clients, signal) => readAccountSummary(clients, signal)));
     }
 
-    private credentialsOf(target: Target, signal: AbortSignal): Promise<Outcome<Credentials>> {
-        return memo(this.credentials, target.key, () => resolveCredentials(target, this.options.limits, signal));
+    /** The account's organization and that organization's centralized root access features. */
+    async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined): Promise<OrganizationPosture> {
+        const membership = await memo(this.memberships, account.accountId, () => this.onAccount(account, { kind: "describe-organization" },
+            (clients, signal) => describeMembership(clients, account.accountId, signal)));
+        if (!membership.ok || membership.value.kind === "standalone") {
+            return { membership };
+        }
+        return { membership, features: await this.organizationFeatures(account, membership.value, roleFor(membership.value.organizationId)) };
+    }
+
+    /**
+     * iam:ListOrganizationsFeatures for the account's organization, asked once per organization:
+     * from the management account when the stack deploys into it, else through the configured
+     * role, else from the account itself (it may be the IAM delegated administrator).
+     */
+    private organizationFeatures(account: TargetAccount, membership: Exclude<Membership, { kind: "standalone" }>, roleArn: string | undefined): Promise<OrganizationFeatures> {
+        const orgId = membership.organizationId;
+        const management = this.accounts.get(membership.managementAccountId);
+        const source = management
+            ? { key: `${orgId}|management`, via: `management account ${management.accountId}`, target: management.targets[0] }
+            : roleArn
+                ? { key: `${orgId}|${roleArn}`, via: `role ${roleArn}`, target: viaRole(account.targets[0], roleArn, "aws-root-mfa-organization") }
+                : { key: `${orgId}|member`, via: `account ${account.accountId}`, target: account.targets[0] };
+        return memo(this.features, source.key, async () => {
+            const s: Step = { kind: "organization-features", via: source.via };
+            const answer = await this.bounded(s, async (signal) => {
+                const reach = await this.reach(source.target, signal);
+                return reach.ok ? listOrganizationFeatures(reach.value, source.via, signal) : reach;
+            });
+            return featuresOf(orgId, answer, source.via, roleArn !== undefined);
+        });
+    }
+
+    /** One call on an account, with the credentials of its first target. */
+    private onAccount<T>(account: TargetAccount, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        return this.bounded(s, async (signal) => {
+            const reach = await this.reach(account.targets[0], signal);
+            return reach.ok ? call(reach.value, signal) : reach;
+        });
+    }
+
+    /** Credentials resolved and clients made, once per target. */
+    private reach(target: Target, signal: AbortSignal): Promise<Outcome<AccountClients>> {
+        return memo(this.reaches, target.key, async () => {
+            const creds = await resolveCredentials(target, this.options.limits, signal);
+            return creds.ok ? { ok: true, value: makeClients(target, creds.value, this.options.limits) } : creds;
+        });
     }
 
     /** One unit of work: waits for a concurrency slot, then runs under the per-unit deadline. */
@@ -142,17 +211,16 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
 }
 
 // A run of the pack (one preview or update) lasts well under this; a later run reads afresh.
-const SESSION_TTL_MS = 120_000;
-let shared: { key: string; createdAt: number; session: PostureSession } | undefined;
+const RUN_CACHE_TTL_MS = 120_000;
+let runCache: RunCache | undefined;
 
 /**
- * The session every policy of the pack shares within a run, so each account is asked once per run.
- * A session older than two minutes, or with other options, is replaced.
+ * A session over the run's shared cache, so each account is asked once per run whichever policies
+ * and resource checks need it. A cache older than two minutes is replaced.
  */
 export function sharedSession(options: PostureOptions, now: number = Date.now()): PostureSession {
-    const key = JSON.stringify(options);
-    if (!shared || shared.key !== key || now - shared.createdAt > SESSION_TTL_MS) {
-        shared = { key, createdAt: now, session: new PostureSession(options) };
+    if (!runCache || now - runCache.createdAt > RUN_CACHE_TTL_MS) {
+        runCache = new RunCache();
     }
-    return shared.session;
+    return new PostureSession(options, runCache);
 }

@@ -266,14 +266,12 @@ describe("aws-root-mfa-enabled through the engine protocol", function () {
     it("an exempt account is neither queried nor reported; an expired exemption says when it expired", async () => {
         const a = accountWithRole(world, NONCOMPLIANT);
         const b = accountWithRole(world, NONCOMPLIANT);
-        await world.pack.configure({
-            [POLICY]: {
-                exemptions: [
-                    { accountId: a.accountId, reason: "sandbox being closed", expires: "2999-12-31" },
-                    { accountId: b.accountId, reason: "migration", expires: "2000-01-01" },
-                ],
-            },
-        });
+        const exemptions = [
+            { accountId: a.accountId, reason: "sandbox being closed", expires: "2999-12-31" },
+            { accountId: b.accountId, reason: "migration", expires: "2000-01-01" },
+        ];
+        // Exemptions belong to each policy's config: exempt the account from both.
+        await world.pack.configure({ [POLICY]: { exemptions }, "aws-root-credentials-centralized": { exemptions } });
         const ds = ofPolicy(await world.pack.analyzeStack([roleProvider("a", [a.roleArn]), roleProvider("b", [b.roleArn])]));
         assert.equal(ds.length, 1);
         assert.match(ds[0].message, new RegExp(b.accountId));

@@ -73,3 +73,38 @@ export function accountWithRole(world: World, summary: Record<string, number | u
     const roleArn = world.fake.addRole(accountId, "Deploy", { trustedAccounts: [world.homeAccount], externalId: opts.externalId });
     return { accountId, roleArn };
 }
+
+let nextOrganization = 0;
+
+/** An organization id no other test in this process uses. */
+export function freshOrganizationId(): string {
+    nextOrganization += 1;
+    return `o-${(process.pid * 1000 + nextOrganization).toString(36).padStart(10, "0")}`;
+}
+
+/**
+ * An organization whose management account holds `OrgRead`, a role the deployer may assume to read
+ * iam:ListOrganizationsFeatures.
+ */
+export function organization(world: World, opts: { rootCredentialsManagement?: boolean; featureSet?: "ALL" | "CONSOLIDATED_BILLING"; iamTrustedAccess?: boolean; delegatedAdmins?: string[]; managementSummary?: Record<string, number | undefined> } = {}): { organizationId: string; managementAccountId: string; orgRoleArn: string } {
+    const organizationId = freshOrganizationId();
+    const managementAccountId = freshAccountId();
+    world.fake.addAccount({ id: managementAccountId, organizationId, summary: opts.managementSummary ?? { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
+    world.fake.addOrganization({
+        id: organizationId,
+        managementAccountId,
+        featureSet: opts.featureSet,
+        iamTrustedAccess: opts.iamTrustedAccess,
+        rootCredentialsManagement: opts.rootCredentialsManagement,
+        iamDelegatedAdministrators: opts.delegatedAdmins,
+    });
+    const orgRoleArn = world.fake.addRole(managementAccountId, "OrgRead", { trustedAccounts: [world.homeAccount] });
+    return { organizationId, managementAccountId, orgRoleArn };
+}
+
+/** A member account of `organizationId` with a deploy role the deployer may assume. */
+export function member(world: World, organizationId: string, summary: Record<string, number | undefined>, accountId: string = freshAccountId()): { accountId: string; roleArn: string } {
+    world.fake.addAccount({ id: accountId, organizationId, summary });
+    const roleArn = world.fake.addRole(accountId, "Deploy", { trustedAccounts: [world.homeAccount] });
+    return { accountId, roleArn };
+}

@@ -1,0 +1,117 @@
+/**
+ * Policy `aws-root-credentials-centralized`: the centralized-root-access side of CIS 1.4. Where an
+ * organization manages root credentials centrally, a member's root MFA is neither possible nor
+ * necessary; this policy checks that this is really so, and flags members whose root user can
+ * still be recovered or still holds credentials.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { commonSchemaProperties } from "../config";
+import type { TargetAccount } from "../posture/session";
+import { describeEvidence, describeExpiredExemption, describeProviders, invalidProviderMessage, lines, undeterminedMessage, unidentifiedMessage } from "../report/messages";
+import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm } from "../report/organization";
+import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
+import { exemptionFor, todayUtc } from "../verdict/exemptions";
+import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
+import { StackCheckContext, runStackCheck } from "./stackCheck";
+
+/** The policy's metadata, as data beside its logic. */
+export const rootCredentialsCentralizedMetadata = {
+    name: "aws-root-credentials-centralized",
+    description: "Member accounts that rely on AWS Organizations centralized root access must really be covered by it, and the management account must have root MFA (CIS AWS Foundations Benchmark v5.0.0, 1.4).",
+    enforcementLevel: "advisory",
+    severity: "high",
+    framework: rootMfaEnabledMetadata.framework,
+    url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-enable-root-access.html",
+    remediationSteps: [
+        "A member account whose root user has neither MFA nor a password can still get a password through \"forgot password\" unless the organization manages root credentials centrally.",
+        `1. Enable centralized root access: ${centralizedRootAccessSteps.enable}.`,
+        "2. Delete the root credentials that remain in member accounts centrally: from the management account or the IAM delegated administrator, `aws sts assume-root` with the IAMDeleteRootUserCredentials task policy, then delete the login profile, access keys and signing certificates (or IAM console → Root access management → Take privileged action).",
+        "3. The management account is never covered: enable MFA for its root user.",
+        "Or enable root MFA in the member account.",
+    ].join("\n"),
+} as const;
+
+/** The stack validation policy. */
+export const rootCredentialsCentralized: StackValidationPolicy = {
+    name: rootCredentialsCentralizedMetadata.name,
+    description: rootCredentialsCentralizedMetadata.description,
+    enforcementLevel: rootCredentialsCentralizedMetadata.enforcementLevel,
+    severity: rootCredentialsCentralizedMetadata.severity,
+    framework: rootCredentialsCentralizedMetadata.framework,
+    remediationSteps: rootCredentialsCentralizedMetadata.remediationSteps,
+    url: rootCredentialsCentralizedMetadata.url,
+    configSchema: { properties: commonSchemaProperties },
+    validateStack: (args, reportViolation) => runStackCheck(rootCredentialsCentralizedMetadata.name, args, reportViolation, checkCentralizedRoot),
+};
+
+async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
+    for (const p of ctx.invalid) {
+        ctx.report(invalidProviderMessage(p), p.provider.urn);
+    }
+    const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
+    for (const u of unidentified) {
+        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers[0].urn);
+    }
+    const today = todayUtc();
+    await Promise.all(accounts.map(async (account) => {
+        const exemption = exemptionFor(account.accountId, ctx.config.exemptions, today);
+        if (exemption.status === "active" || account.partition === "aws-us-gov") {
+            return;
+        }
+        const reading = await readPosture(ctx, account);
+        const message = messageFor(account, reading);
+        if (message) {
+            ctx.report(message + describeExpiredExemption(exemption), account.providers[0].urn);
+        }
+    }));
+}
+
+async function readPosture(ctx: StackCheckContext, account: TargetAccount): Promise<CentralizedRootReading> {
+    const [summary, organization] = await Promise.all([
+        ctx.session.accountSummary(account),
+        ctx.session.organization(account, ctx.config.organizationRoleFor),
+    ]);
+    return { partition: account.partition, summary, membership: organization.membership, features: organization.features };
+}
+
+/** The violation message for an account, or undefined when there is none. */
+function messageFor(account: TargetAccount, reading: CentralizedRootReading): string | undefined {
+    const v = centralizedRootVerdict(reading);
+    const id = account.accountId;
+    const targeted = `Targeted by: ${describeProviders(account.providers)}.`;
+    const evidence = () => {
+        const summary = reading.summary.ok
+            ? describeEvidence(reading.summary.value, ["AccountMFAEnabled", "AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"])
+            : "";
+        return `Evidence: ${summary}; ${describeOrganizationEvidence(reading.membership, reading.features)}.`;
+    };
+    switch (v.status) {
+        case "not-applicable":
+        case "compliant":
+            return undefined;
+        case "undetermined":
+            return undeterminedMessage(id, account.providers, v.failure, "centralized root access");
+        case "recoverable-root":
+            return lines(
+                `Account ${id} (member of organization ${v.organizationId}): the root user has no MFA and no password, but centralized root access (RootCredentialsManagement) is not ${v.features.status === "confirmed" || v.features.status === "off" ? "enabled" : "confirmed"} for the organization, so whoever controls the account's root email address can set a password through "forgot password" and sign in as root.`,
+                targeted,
+                evidence(),
+                `How to fix: enable centralized root access: ${centralizedRootAccessSteps.enable}. Or enable root MFA in this account.`,
+                howToConfirm(v.features, v.organizationId),
+            );
+        case "credentials-remain":
+            return lines(
+                `Account ${id} (member of organization ${v.organizationId}): centralized root access (RootCredentialsManagement) is enabled, but this member still has ${v.remaining.join(", ")}.`,
+                targeted,
+                evidence(),
+                `How to fix: delete them centrally: ${centralizedRootAccessSteps.deleteCredentials(id, account.partition)}.`,
+            );
+        case "management-without-mfa":
+            return lines(
+                `Account ${id} is the management account of organization ${v.organizationId}: centralized root access never covers the management account, so its root user needs MFA, and it has none.`,
+                targeted,
+                evidence(),
+                `How to fix: ${rootMfaEnabledMetadata.shortFix}`,
+            );
+    }
+}
