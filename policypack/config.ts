@@ -13,6 +13,8 @@ export interface CommonConfig {
     posture: PostureOptions;
     /** The role to read an organization's centralized root access features through, if configured. */
     organizationRoleFor: (organizationId: string) => string | undefined;
+    /** The audit role to read an account's posture through, if configured. */
+    auditRoleFor: (account: { accountId: string; partition: string }) => string | undefined;
 }
 
 const DATE = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
@@ -44,6 +46,11 @@ export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
         additionalProperties: false,
         patternProperties: { [ORGANIZATION_ID]: { type: "string", pattern: ROLE_ARN } },
     },
+    auditRoleArn: {
+        type: "string",
+        pattern: "^arn:(aws[a-z-]*|\\{partition\\}):iam::\\{accountId\\}:role/.+$",
+        description: "Template of a role in each target account through which its posture is read instead of the deployment credentials, e.g. arn:{partition}:iam::{accountId}:role/RootMfaAudit. Assumed with the deployment's base credentials; the account itself is still found with the provider's own credentials.",
+    },
     timeoutSeconds: {
         type: "number",
         minimum: 1,
@@ -73,6 +80,7 @@ export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
     return {
         exemptions: readExemptions(raw.exemptions),
         organizationRoleFor: readOrganizationRole(raw.organizationRoleArn),
+        auditRoleFor: readAuditRole(raw.auditRoleArn),
         posture: {
             ...DEFAULT_POSTURE_OPTIONS,
             timeoutSeconds: readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false),
@@ -143,4 +151,15 @@ function readOrganizationRole(v: unknown): (organizationId: string) => string | 
         map.set(orgId, arn);
     }
     return (organizationId) => map.get(organizationId);
+}
+
+function readAuditRole(v: unknown): (account: { accountId: string; partition: string }) => string | undefined {
+    if (v === undefined || v === null || v === "") {
+        return () => undefined;
+    }
+    const sample = typeof v === "string" ? v.replace(/\{partition\}/g, "aws").replace(/\{accountId\}/g, "123456789012") : undefined;
+    if (typeof v !== "string" || !sample || !new RegExp(ROLE_ARN).test(sample) || !v.includes("{accountId}")) {
+        throw new ConfigError("auditRoleArn", "must be a role ARN template naming {accountId}, e.g. arn:{partition}:iam::{accountId}:role/RootMfaAudit");
+    }
+    return ({ accountId, partition }) => v.replace(/\{partition\}/g, partition).replace(/\{accountId\}/g, accountId);
 }

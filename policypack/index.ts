@@ -5,8 +5,9 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
+import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
 import { rootMfaEnabled } from "./policies/rootMfaEnabled";
 
 new PolicyPack("aws-root-mfa", {
-    policies: [rootMfaEnabled, rootCredentialsCentralized],
+    policies: [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy],
 });

@@ -5,16 +5,31 @@
  */
 import type { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import { InputError } from "./inputs";
-import { ProviderSettings, parseAwsProviderInputs } from "./settings";
+import { ProviderSettings, parseAwsNativeProviderInputs, parseAwsProviderInputs } from "./settings";
 import { UnknownValueError, isUnknownValueError } from "./unknown";
 
 /** Resource type of pulumi-aws provider resources, explicit and default alike. */
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
+/** Resource type of pulumi-aws-native provider resources. */
+export const AWS_NATIVE_PROVIDER_TYPE = "pulumi:providers:aws-native";
+
+const PARSERS: Record<string, (props: Record<string, unknown>) => ProviderSettings> = {
+    [AWS_PROVIDER_TYPE]: parseAwsProviderInputs,
+    [AWS_NATIVE_PROVIDER_TYPE]: parseAwsNativeProviderInputs,
+};
+
+/** True for the provider types whose accounts the pack checks. */
+export function isAwsProviderType(type: string): boolean {
+    return Object.prototype.hasOwnProperty.call(PARSERS, type);
+}
+
 /** A provider resource, named the way the user knows it. */
 export interface ProviderRef {
     urn: string;
     name: string;
+    /** The provider resource type (aws or aws-native). */
+    type: string;
     /** Default providers are made by the engine from `aws:*` stack config. */
     isDefault: boolean;
     /** Its secret inputs that could be read, kept only so that no message can repeat them. */
@@ -52,11 +67,11 @@ export type DiscoveredProvider = ReadyProvider | InvalidProvider | UnknownProvid
 export function discoverAwsProviders(resources: PolicyResource[]): DiscoveredProvider[] {
     const byUrn = new Map<string, PolicyProviderResource>();
     for (const r of resources) {
-        if (r.type === AWS_PROVIDER_TYPE && !byUrn.has(r.urn)) {
+        if (isAwsProviderType(r.type) && !byUrn.has(r.urn)) {
             byUrn.set(r.urn, r);
         }
         const p = r.provider;
-        if (p && p.type === AWS_PROVIDER_TYPE && !byUrn.has(p.urn)) {
+        if (p && isAwsProviderType(p.type) && !byUrn.has(p.urn)) {
             byUrn.set(p.urn, p);
         }
     }
@@ -67,9 +82,9 @@ export function discoverAwsProviders(resources: PolicyResource[]): DiscoveredPro
 
 /** Parses one provider resource; never throws. */
 export function readProvider(r: PolicyProviderResource): DiscoveredProvider {
-    const provider: ProviderRef = { urn: r.urn, name: r.name, isDefault: isDefaultProviderName(r.name), secrets: secretsOf(r.props) };
+    const provider: ProviderRef = { urn: r.urn, name: r.name, type: r.type, isDefault: isDefaultProviderName(r.name), secrets: secretsOf(r.props) };
     try {
-        return { status: "ready", provider, settings: parseAwsProviderInputs(r.props) };
+        return { status: "ready", provider, settings: PARSERS[r.type](r.props) };
     } catch (e) {
         if (isUnknownValueError(e)) {
             return { status: "unknown", provider, input: unknownInputPath(e), error: e };

@@ -18,6 +18,18 @@ export interface AssumeRoleSpec {
     sourceIdentity?: string;
 }
 
+/** The provider's `assumeRoleWithWebIdentity`: an OIDC token exchanged for a role's credentials. */
+export interface WebIdentitySpec {
+    roleArn: string;
+    sessionName?: string;
+    /** The token itself (a secret), or a file holding it; neither → AWS_WEB_IDENTITY_TOKEN_FILE. */
+    webIdentityToken?: string;
+    webIdentityTokenFile?: string;
+    durationSeconds?: number;
+    policy?: string;
+    policyArns?: string[];
+}
+
 /** Static keys set on the provider itself. */
 export interface StaticKeys {
     accessKeyId: string;
@@ -40,6 +52,7 @@ export interface ProviderSettings {
     sharedConfigFiles?: string[];
     sharedCredentialsFiles?: string[];
     assumeRoles: AssumeRoleSpec[];
+    webIdentity?: WebIdentitySpec;
     endpoints: ServiceEndpoints;
     stsRegion?: string;
     allowedAccountIds?: string[];
@@ -67,10 +80,64 @@ export function parseAwsProviderInputs(props: Record<string, unknown>): Provider
         sharedConfigFiles: asStringList(readStructured(props, "sharedConfigFiles"), "sharedConfigFiles"),
         sharedCredentialsFiles: asStringList(readStructured(props, "sharedCredentialsFiles"), "sharedCredentialsFiles"),
         assumeRoles: parseAssumeRoles(props),
+        webIdentity: parseWebIdentity(readStructured(props, "assumeRoleWithWebIdentity")),
         endpoints: parseEndpoints(readStructured(props, "endpoints")),
         stsRegion: readString(props, "stsRegion"),
         allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
         forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
+    };
+}
+
+/**
+ * Parses the inputs of a `pulumi:providers:aws-native` resource: a single JSON-string `assumeRole`
+ * (durationSeconds as a number), one `sharedCredentialsFile`, endpoints for sts only. Its `roleArn`
+ * is the Cloud Control role for resource operations and does not change the provider's credentials.
+ */
+export function parseAwsNativeProviderInputs(props: Record<string, unknown>): ProviderSettings {
+    const accessKeyId = readString(props, "accessKey");
+    const secretAccessKey = readString(props, "secretKey");
+    const sessionToken = readString(props, "token");
+    if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+        throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
+            "is missing: static credentials need both accessKey and secretKey");
+    }
+    const assumeRole = readStructured(props, "assumeRole");
+    const credentialsFile = readString(props, "sharedCredentialsFile");
+    return {
+        region: readString(props, "region"),
+        profile: readString(props, "profile"),
+        staticKeys: accessKeyId !== undefined && secretAccessKey !== undefined
+            ? { accessKeyId, secretAccessKey, sessionToken }
+            : undefined,
+        sharedCredentialsFiles: credentialsFile ? [credentialsFile] : undefined,
+        assumeRoles: assumeRole === undefined ? [] : [parseAssumeRole(assumeRole, "assumeRole")],
+        endpoints: parseEndpoints(readStructured(props, "endpoints")),
+        allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
+        forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
+    };
+}
+
+function parseWebIdentity(value: unknown): WebIdentitySpec | undefined {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    const input = "assumeRoleWithWebIdentity";
+    const obj = asObject(value, input);
+    const roleArn = fieldString(obj, "roleArn", input);
+    if (roleArn === undefined) {
+        throw new InputError(`${input}.roleArn`, "is missing");
+    }
+    if (!parseRoleArn(roleArn)) {
+        throw new InputError(`${input}.roleArn`, "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)");
+    }
+    return {
+        roleArn,
+        sessionName: fieldString(obj, "sessionName", input),
+        webIdentityToken: fieldString(obj, "webIdentityToken", input),
+        webIdentityTokenFile: fieldString(obj, "webIdentityTokenFile", input),
+        durationSeconds: parseDuration(obj, input),
+        policy: fieldString(obj, "policy", input),
+        policyArns: asStringList(obj.policyArns ?? undefined, `${input}.policyArns`),
     };
 }
 

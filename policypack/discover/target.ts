@@ -4,11 +4,12 @@
  * partition the last role names, known without any call.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { AssumeRoleSpec, ProviderSettings, ServiceEndpoints, StaticKeys } from "./settings";
+import { AssumeRoleSpec, ProviderSettings, ServiceEndpoints, StaticKeys, WebIdentitySpec } from "./settings";
 import { defaultRegionOf, parseRoleArn } from "./roleArn";
 
 /** Where the base credentials come from, before any role is assumed. */
 export type BaseCredentials =
+    | { source: "web-identity"; webIdentity: WebIdentitySpec }
     | { source: "static"; keys: StaticKeys }
     | { source: "profile"; profile: string; configFile?: string; credentialsFile?: string }
     | { source: "default-chain"; configFile?: string; credentialsFile?: string };
@@ -23,7 +24,7 @@ export interface Target {
     stsRegion: string;
     endpoints: ServiceEndpoints;
     /** Known from the last assumed role's ARN; otherwise found with sts:GetCallerIdentity. */
-    knownAccount?: { accountId: string; partition: string };
+    knownAccount?: { accountId: string; partition: string; roleArn: string };
 }
 
 /** The environment the pack runs in, as far as targets depend on it. */
@@ -39,13 +40,16 @@ const salt = randomBytes(16);
 export function targetOf(settings: ProviderSettings, env: TargetEnv = process.env): Target {
     const configFile = settings.sharedConfigFiles?.[0];
     const credentialsFile = settings.sharedCredentialsFiles?.[0];
-    const base: BaseCredentials = settings.staticKeys
-        ? { source: "static", keys: settings.staticKeys }
-        : settings.profile
-            ? { source: "profile", profile: settings.profile, configFile, credentialsFile }
-            : { source: "default-chain", configFile, credentialsFile };
-    const lastRole = settings.assumeRoles[settings.assumeRoles.length - 1];
-    const roleLocation = lastRole ? parseRoleArn(lastRole.roleArn) : undefined;
+    const base: BaseCredentials = settings.webIdentity
+        ? { source: "web-identity", webIdentity: settings.webIdentity }
+        : settings.staticKeys
+            ? { source: "static", keys: settings.staticKeys }
+            : settings.profile
+                ? { source: "profile", profile: settings.profile, configFile, credentialsFile }
+                : { source: "default-chain", configFile, credentialsFile };
+    // The last role assumed names the account: the last of assumeRoles, else the web identity role.
+    const lastRoleArn = settings.assumeRoles[settings.assumeRoles.length - 1]?.roleArn ?? settings.webIdentity?.roleArn;
+    const roleLocation = lastRoleArn ? parseRoleArn(lastRoleArn) : undefined;
     const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION
         || defaultRegionOf(roleLocation?.partition ?? "aws");
     const target: Omit<Target, "key"> = {
@@ -54,7 +58,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
         region,
         stsRegion: settings.stsRegion || region,
         endpoints: settings.endpoints,
-        knownAccount: roleLocation ? { accountId: roleLocation.accountId, partition: roleLocation.partition } : undefined,
+        knownAccount: roleLocation && lastRoleArn ? { accountId: roleLocation.accountId, partition: roleLocation.partition, roleArn: lastRoleArn } : undefined,
     };
     return { key: fingerprint(target), ...target };
 }
@@ -71,14 +75,14 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
         region: target.region,
         stsRegion: target.stsRegion,
         endpoints: target.endpoints,
-        knownAccount: location ? { accountId: location.accountId, partition: location.partition } : undefined,
+        knownAccount: location ? { accountId: location.accountId, partition: location.partition, roleArn } : undefined,
     };
     return { key: fingerprint(next), ...next };
 }
 
 function fingerprint(target: Omit<Target, "key">): string {
     const hashed = JSON.stringify(target, (k, v) =>
-        (k === "keys" || k === "externalId") && v !== undefined
+        (k === "keys" || k === "externalId" || k === "webIdentityToken") && v !== undefined
             ? createHash("sha256").update(salt).update(JSON.stringify(v)).digest("hex")
             : v);
     return createHash("sha256").update(hashed).digest("hex");

@@ -68,8 +68,8 @@ async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
 
 async function readPosture(ctx: StackCheckContext, account: TargetAccount): Promise<CentralizedRootReading> {
     const [summary, organization] = await Promise.all([
-        ctx.session.accountSummary(account),
-        ctx.session.organization(account, ctx.config.organizationRoleFor),
+        ctx.session.accountSummary(account, ctx.config.auditRoleFor(account)),
+        ctx.session.organization(account, ctx.config.organizationRoleFor, ctx.config.auditRoleFor(account)),
     ]);
     return { partition: account.partition, summary, membership: organization.membership, features: organization.features };
 }

@@ -3,10 +3,12 @@
  * for the 'root' user account", checked live in every AWS account the stack deploys into.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { commonSchemaProperties } from "../config";
-import type { TargetAccount } from "../posture/session";
+import { CommonConfig, commonSchemaProperties } from "../config";
+import type { ProviderSettings } from "../discover/settings";
+import type { PostureSession, TargetAccount } from "../posture/session";
 import { describeEvidence, describeExpiredExemption, describeProviders, invalidProviderMessage, lines, undeterminedMessage, unidentifiedMessage } from "../report/messages";
 import { centralizedRootAccessSteps } from "../report/organization";
+import { accountRuleBreaches } from "../verdict/accountRules";
 import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
@@ -62,36 +64,59 @@ async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
     for (const u of unidentified) {
         ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers[0].urn);
     }
-    const today = todayUtc();
+    const settings = new Map(ctx.ready.map((p) => [p.provider.urn, p.settings]));
     await Promise.all(accounts.map(async (account) => {
-        const exemption = exemptionFor(account.accountId, ctx.config.exemptions, today);
-        if (exemption.status === "active") {
-            return;
-        }
-        const reading = await readPosture(ctx, account);
-        const verdict = rootMfaVerdict(reading);
-        const urn = account.providers[0].urn;
-        if (verdict.status === "undetermined") {
-            ctx.report(undeterminedMessage(account.accountId, account.providers, verdict.failure, "root MFA") + describeExpiredExemption(exemption), urn);
-        } else if (verdict.status === "noncompliant" && "summary" in reading) {
-            ctx.report(lines(
-                `Account ${account.accountId} (partition ${account.partition}): ${verdict.found}.`,
-                `Targeted by: ${describeProviders(account.providers)}.`,
-                `Evidence: ${describeEvidence(reading.summary, ["AccountMFAEnabled", "AccountPasswordPresent"])}.`,
-                `Controls: ${rootMfaEnabledMetadata.relatedControls.join("; ")}.`,
-                `How to fix: ${rootMfaEnabledMetadata.shortFix}`,
-                await centralAlternative(ctx, account),
-            ) + describeExpiredExemption(exemption), urn);
+        const message = await rootMfaAccountMessage(ctx.session, ctx.config, account, settings);
+        if (message) {
+            ctx.report(message, account.providers[0].urn);
         }
     }));
+}
+
+/**
+ * The CIS 1.4 violation message for one account, or undefined when there is none (compliant, not
+ * applicable, or exempt). Shared by the stack policy and the resource-level gate.
+ */
+export async function rootMfaAccountMessage(session: PostureSession, config: CommonConfig, account: TargetAccount, settings: ReadonlyMap<string, ProviderSettings>): Promise<string | undefined> {
+    const exemption = exemptionFor(account.accountId, config.exemptions, todayUtc());
+    if (exemption.status === "active") {
+        return undefined;
+    }
+    const breaches = accountRuleBreaches(account.accountId, account.providers.map((provider) => ({ provider, ...settings.get(provider.urn) })));
+    const providerCheck = breaches.map((b) =>
+        `Provider check: ${describeProviders([b.provider])} ${b.rule === "allowedAccountIds" ? `allows only accounts ${b.ids.join(", ")}` : `forbids account ${account.accountId}`} in ${b.rule}, but its credentials reach account ${account.accountId}: the AWS provider will refuse to deploy with it; fix its credentials or that list.`);
+    const reading = await readPosture(session, config, account);
+    const verdict = rootMfaVerdict(reading);
+    if (verdict.status === "undetermined") {
+        return lines(undeterminedMessage(account.accountId, account.providers, verdict.failure, "root MFA"), ...providerCheck) + describeExpiredExemption(exemption);
+    }
+    if (verdict.status === "noncompliant" && "summary" in reading) {
+        return lines(
+            `Account ${account.accountId} (partition ${account.partition}): ${verdict.found}.`,
+            `Targeted by: ${describeProviders(account.providers)}.`,
+            `Evidence: ${describeEvidence(reading.summary, ["AccountMFAEnabled", "AccountPasswordPresent"])}.`,
+            `Controls: ${rootMfaEnabledMetadata.relatedControls.join("; ")}.`,
+            `How to fix: ${rootMfaEnabledMetadata.shortFix}`,
+            await centralAlternative(session, config, account),
+            ...providerCheck,
+        ) + describeExpiredExemption(exemption);
+    }
+    if (providerCheck.length > 0) {
+        return lines(
+            `Account ${account.accountId}: root MFA ${verdict.status === "compliant" ? "is in order" : "does not apply"}, but a provider that reaches it rejects this account.`,
+            `Targeted by: ${describeProviders(account.providers)}.`,
+            ...providerCheck,
+        );
+    }
+    return undefined;
 }
 
 /**
  * For a member of an organization that manages root credentials centrally: the alternative of
  * deleting the root credentials instead of adding MFA. Empty otherwise, or when it cannot be told.
  */
-async function centralAlternative(ctx: StackCheckContext, account: TargetAccount): Promise<string> {
-    const org = await ctx.session.organization(account, ctx.config.organizationRoleFor);
+async function centralAlternative(session: PostureSession, config: CommonConfig, account: TargetAccount): Promise<string> {
+    const org = await session.organization(account, config.organizationRoleFor, config.auditRoleFor(account));
     if (!org.membership.ok || org.membership.value.kind !== "member" || !rootCredentialsManagementOn(org.features)) {
         return "";
     }
@@ -99,11 +124,11 @@ async function centralAlternative(ctx: StackCheckContext, account: TargetAccount
 }
 
 /** The account summary, skipped where the verdict cannot depend on it (GovCloud). */
-async function readPosture(ctx: StackCheckContext, account: TargetAccount): Promise<PostureReading> {
+async function readPosture(session: PostureSession, config: CommonConfig, account: TargetAccount): Promise<PostureReading> {
     if (account.partition === "aws-us-gov") {
         return { partition: account.partition, summary: { entries: {}, readAt: todayUtc() } };
     }
-    const summary = await ctx.session.accountSummary(account);
+    const summary = await session.accountSummary(account, config.auditRoleFor(account));
     return summary.ok
         ? { partition: account.partition, summary: summary.value }
         : { partition: account.partition, failure: summary.failure };

@@ -5,7 +5,7 @@
  */
 import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { CommonConfig, ConfigError, readCommonConfig } from "../config";
-import { InvalidProvider, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
+import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, sharedSession } from "../posture/session";
 import { describeProviders } from "../report/messages";
 import { redactorFor } from "../report/redact";
@@ -39,8 +39,7 @@ export async function runStackCheck(
     try {
         config = readCommonConfig(raw);
     } catch (e) {
-        const problem = e instanceof ConfigError ? e.message : "policy config could not be read";
-        report(`The ${policyName} policy config is invalid, so no account was checked; the policy fails closed.\nWhat happened: ${problem}.\nWhat to do: correct the policy pack config (see the README's configuration reference).`);
+        report(configErrorMessage(policyName, e));
         return;
     }
     const ready = discovered.filter((p): p is ReadyProvider => p.status === "ready");
@@ -50,11 +49,22 @@ export async function runStackCheck(
         await check({ config, raw, ready, invalid, session: sharedSession(config.posture), report });
     } catch (e) {
         // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
-        report(`The ${policyName} policy failed unexpectedly, so the accounts of ${describeProviders(ready.map((p) => p.provider))} were not all checked; the policy fails closed.\nWhat happened: ${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}.\nWhat to do: run again; if it persists, report this message to the policy pack's maintainers.`);
+        report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e));
     }
     if (unknown.length > 0) {
         throw unknownProvidersError(unknown);
     }
+}
+
+/** The message for a policy config the pack cannot use. */
+export function configErrorMessage(policyName: string, e: unknown): string {
+    const problem = e instanceof ConfigError ? e.message : "policy config could not be read";
+    return `The ${policyName} policy config is invalid, so no account was checked; the policy fails closed.\nWhat happened: ${problem}.\nWhat to do: correct the policy pack config (see the README's configuration reference).`;
+}
+
+/** The message for an error the policy did not expect: it fails closed instead of crashing the run. */
+export function unexpectedErrorMessage(policyName: string, providers: readonly ProviderRef[], e: unknown): string {
+    return `The ${policyName} policy failed unexpectedly, so the accounts of ${describeProviders(providers)} were not all checked; the policy fails closed.\nWhat happened: ${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}.\nWhat to do: run again; if it persists, report this message to the policy pack's maintainers.`;
 }
 
 /** One @pulumi/policy UnknownValueError naming every provider and input that is unknown. */

@@ -3,9 +3,10 @@
  * in order), identify the account, read its account summary. Each call is labelled with its step
  * so a failure says where it happened.
  */
+import { readFile } from "node:fs/promises";
 import { Target } from "../discover/target";
 import { parsePrincipalArn } from "../discover/roleArn";
-import { CheckFailure, MalformedAnswerError, Step, classifyFailure } from "./failure";
+import { CheckFailure, MalformedAnswerError, NoCredentialsError, Step, classifyFailure } from "./failure";
 import { CallLimits, Credentials, clientConfig, credentialProviders, iam, organizations, sts } from "./sdk";
 
 /** A step's result: its value, or why it failed. */
@@ -53,6 +54,23 @@ export async function resolveCredentials(target: Target, limits: CallLimits, sig
     const stsConfig = clientConfig(limits, target.stsRegion, undefined, target.endpoints.sts);
     const first = await step({ kind: "credentials" }, () => abortable(signal, async () => {
         switch (base.source) {
+            case "web-identity": {
+                const w = base.webIdentity;
+                const tokenFile = w.webIdentityTokenFile ?? process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
+                const token = w.webIdentityToken ?? (tokenFile ? await readTokenFile(tokenFile) : undefined);
+                if (!token) {
+                    throw new NoCredentialsError("assumeRoleWithWebIdentity has neither webIdentityToken nor webIdentityTokenFile, and AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+                }
+                return providers.fromWebToken({
+                    roleArn: w.roleArn,
+                    roleSessionName: w.sessionName ?? "aws-root-mfa-policy",
+                    webIdentityToken: token,
+                    durationSeconds: w.durationSeconds,
+                    policy: w.policy,
+                    policyArns: w.policyArns?.map((arn) => ({ arn })),
+                    clientConfig: stsConfig,
+                })();
+            }
             case "static":
                 return { ...base.keys };
             case "profile":
@@ -135,8 +153,8 @@ export async function identify(clients: AccountClients, signal: AbortSignal): Pr
 }
 
 /** iam:GetAccountSummary, keeping the entries that describe the root user. */
-export async function readAccountSummary(clients: AccountClients, signal: AbortSignal): Promise<Outcome<AccountSummary>> {
-    return step({ kind: "account-summary" }, async () => {
+export async function readAccountSummary(clients: AccountClients, signal: AbortSignal, via?: string): Promise<Outcome<AccountSummary>> {
+    return step({ kind: "account-summary", via }, async () => {
         const out = await clients.iam.send(new (iam().GetAccountSummaryCommand)({}), { abortSignal: signal });
         const map = out.SummaryMap ?? {};
         const entries: AccountSummary["entries"] = {};
@@ -148,6 +166,14 @@ export async function readAccountSummary(clients: AccountClients, signal: AbortS
         }
         return { entries, readAt: new Date().toISOString() };
     });
+}
+
+async function readTokenFile(path: string): Promise<string> {
+    try {
+        return (await readFile(path, "utf8")).trim();
+    } catch (e) {
+        throw new NoCredentialsError(`the web identity token file ${path} could not be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
 }
 
 /** Runs work that takes no abort signal of its own, giving up when the signal fires. */

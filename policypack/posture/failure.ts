@@ -9,8 +9,9 @@ export type Step =
     | { kind: "credentials" }
     | { kind: "assume-role"; roleArn: string; position: number }
     | { kind: "identify" }
-    | { kind: "account-summary" }
-    | { kind: "describe-organization" }
+    /** `via`: the audit role the call went through, when one is configured. */
+    | { kind: "account-summary"; via?: string }
+    | { kind: "describe-organization"; via?: string }
     | { kind: "organization-features"; via?: string };
 
 /** What went wrong, in the terms a user acts on. */
@@ -65,6 +66,14 @@ export class MalformedAnswerError extends Error {
     constructor(message: string) {
         super(message);
         this.name = "MalformedAnswerError";
+    }
+}
+
+/** No credentials could be formed from what the provider names. */
+export class NoCredentialsError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "CredentialsProviderError";
     }
 }
 

@@ -29,8 +29,8 @@ export type FeaturesAnswer =
     | { kind: "not-permitted" };
 
 /** organizations:DescribeOrganization, seen from `accountId`. */
-export async function describeMembership(clients: AccountClients, accountId: string, signal: AbortSignal): Promise<Outcome<Membership>> {
-    return step({ kind: "describe-organization" }, async () => {
+export async function describeMembership(clients: AccountClients, accountId: string, signal: AbortSignal, via?: string): Promise<Outcome<Membership>> {
+    return step({ kind: "describe-organization", via }, async () => {
         try {
             const out = await clients.organizations.send(new (organizations().DescribeOrganizationCommand)({}), { abortSignal: signal });
             const org = out.Organization;

@@ -129,8 +129,7 @@ export class PostureSession {
     /** The account a target reaches: named by its last role's ARN, or asked of sts:GetCallerIdentity. */
     identityOf(target: Target): Promise<Outcome<Identity>> {
         if (target.knownAccount) {
-            const { accountId, partition } = target.knownAccount;
-            const roleArn = target.assumeRoles[target.assumeRoles.length - 1].roleArn;
+            const { accountId, partition, roleArn } = target.knownAccount;
             return Promise.resolve({ ok: true, value: { accountId, partition, arn: roleArn } });
         }
         return memo(this.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
@@ -139,16 +138,19 @@ export class PostureSession {
         }));
     }
 
-    /** iam:GetAccountSummary of an account, read once with the credentials of its first target. */
-    accountSummary(account: TargetAccount): Promise<Outcome<AccountSummary>> {
-        return memo(this.summaries, account.accountId, () => this.onAccount(account, { kind: "account-summary" },
-            (clients, signal) => readAccountSummary(clients, signal)));
+    /**
+     * iam:GetAccountSummary of an account, read once: through the audit role when one is given,
+     * else with the credentials of the account's first target.
+     */
+    accountSummary(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<AccountSummary>> {
+        return memo(this.summaries, `${account.accountId}|${auditRoleArn ?? ""}`, () => this.onAccount(account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
+            (clients, signal) => readAccountSummary(clients, signal, auditRoleArn)));
     }
 
-    /** The account's organization and that organization's centralized root access features. */
-    async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined): Promise<OrganizationPosture> {
-        const membership = await memo(this.memberships, account.accountId, () => this.onAccount(account, { kind: "describe-organization" },
-            (clients, signal) => describeMembership(clients, account.accountId, signal)));
+    /** The account's organization (read like its summary) and that organization's centralized root access features. */
+    async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined, auditRoleArn?: string): Promise<OrganizationPosture> {
+        const membership = await memo(this.memberships, `${account.accountId}|${auditRoleArn ?? ""}`, () => this.onAccount(account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
+            (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn)));
         if (!membership.ok || membership.value.kind === "standalone") {
             return { membership };
         }
@@ -178,10 +180,11 @@ export class PostureSession {
         });
     }
 
-    /** One call on an account, with the credentials of its first target. */
-    private onAccount<T>(account: TargetAccount, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    /** One call on an account: through the audit role, or with the credentials of its first target. */
+    private onAccount<T>(account: TargetAccount, auditRoleArn: string | undefined, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        const target = auditRoleArn ? viaRole(account.targets[0], auditRoleArn, "aws-root-mfa-audit") : account.targets[0];
         return this.bounded(s, async (signal) => {
-            const reach = await this.reach(account.targets[0], signal);
+            const reach = await this.reach(target, signal);
             return reach.ok ? call(reach.value, signal) : reach;
         });
     }

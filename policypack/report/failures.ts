@@ -24,7 +24,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${action} was denied while ${where} ${aws}`,
                 todo: failure.step.kind === "assume-role"
                     ? `allow the caller ${action} on ${failure.step.roleArn} and make sure the role's trust policy trusts it (and that any externalId matches)`
-                    : `grant ${action} to the identity the provider deploys with (the README has the IAM policy to attach)`,
+                    : `grant ${action} to ${"via" in failure.step && failure.step.via ? failure.step.via : "the identity the provider deploys with"} (the README has the IAM policy to attach)`,
             };
         case "throttled":
             return {
@@ -69,9 +69,9 @@ function stepWords(failure: CheckFailure): string {
         case "identify":
             return "identifying the account (sts:GetCallerIdentity)";
         case "account-summary":
-            return "reading the account summary";
+            return `reading the account summary${s.via ? ` through ${s.via}` : ""}`;
         case "describe-organization":
-            return "reading the account's organization (organizations:DescribeOrganization)";
+            return `reading the account's organization (organizations:DescribeOrganization)${s.via ? ` through ${s.via}` : ""}`;
         case "organization-features":
             return `reading the organization's centralized root access features (iam:ListOrganizationsFeatures${s.via ? ` through ${s.via}` : ""})`;
     }

@@ -2,7 +2,7 @@
  * The words a user reads: one message per account (or per provider that could not be placed in an
  * account), naming the account, the providers that target it, what was found and how to fix it.
  */
-import type { InvalidProvider, ProviderRef } from "../discover/providers";
+import { AWS_NATIVE_PROVIDER_TYPE, InvalidProvider, ProviderRef } from "../discover/providers";
 import type { CheckFailure } from "../posture/failure";
 import type { AccountSummary } from "../posture/calls";
 import type { ExemptionStatus } from "../verdict/exemptions";
@@ -12,8 +12,10 @@ const MAX_LISTED_PROVIDERS = 10;
 
 /** Names providers the way the user declared them. */
 export function describeProviders(providers: readonly ProviderRef[]): string {
-    const names = providers.slice(0, MAX_LISTED_PROVIDERS).map((p) =>
-        p.isDefault ? `default provider "${p.name}" (from aws:* stack config)` : `provider "${p.name}"`);
+    const names = providers.slice(0, MAX_LISTED_PROVIDERS).map((p) => {
+        const kind = p.type === AWS_NATIVE_PROVIDER_TYPE ? "aws-native provider" : "provider";
+        return p.isDefault ? `default ${kind} "${p.name}" (from ${p.type === AWS_NATIVE_PROVIDER_TYPE ? "aws-native" : "aws"}:* stack config)` : `${kind} "${p.name}"`;
+    });
     const more = providers.length - MAX_LISTED_PROVIDERS;
     return more > 0 ? `${names.join(", ")} and ${more} more` : names.join(", ");
 }

@@ -26,6 +26,7 @@ export function redactorFor(providers: readonly DiscoveredProvider[], env: NodeJ
         p.provider.secrets.forEach(add);
         if (p.status === "ready") {
             p.settings.assumeRoles.forEach((role) => add(role.externalId));
+            add(p.settings.webIdentity?.webIdentityToken);
         }
     }
     for (const name of SECRET_ENV) {

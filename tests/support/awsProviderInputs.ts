@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as awsTypes from "@pulumi/aws";
+import type * as awsNativeTypes from "@pulumi/aws-native";
 
 const captured = new Map<string, { type: string; inputs: Record<string, unknown> }>();
 let mocksSet = false;
@@ -23,12 +24,22 @@ function ensureMocks(): void {
     }, "app", "dev", true);
 }
 
-/** The inputs the engine receives for `new aws.Provider(name, args)`, secrets unwrapped as the analyzer sees them. */
+/** The inputs the engine receives for `new aws.Provider(name, args)`, secrets in their wire form. */
 export async function awsProviderInputs(name: string, args: awsTypes.ProviderArgs): Promise<{ type: string; inputs: Record<string, unknown> }> {
     ensureMocks();
-    // Loaded after the mocks, as @pulumi/aws reads runtime settings on first use.
+    // Loaded after the mocks, as the SDK reads runtime settings on first use.
     const aws: typeof awsTypes = require("@pulumi/aws");
-    const provider = new aws.Provider(name, args);
+    return registered(name, new aws.Provider(name, args));
+}
+
+/** The inputs the engine receives for `new awsnative.Provider(name, args)`, secrets in their wire form. */
+export async function awsNativeProviderInputs(name: string, args: awsNativeTypes.ProviderArgs): Promise<{ type: string; inputs: Record<string, unknown> }> {
+    ensureMocks();
+    const awsNative: typeof awsNativeTypes = require("@pulumi/aws-native");
+    return registered(name, new awsNative.Provider(name, args));
+}
+
+async function registered(name: string, provider: pulumi.ProviderResource): Promise<{ type: string; inputs: Record<string, unknown> }> {
     await new Promise<void>((resolve) => provider.urn.apply(() => resolve()));
     const entry = captured.get(name);
     if (!entry) {

@@ -1,0 +1,73 @@
+/**
+ * Policy `aws-root-mfa-before-deploy`: the resource-level gate of CIS 1.4. In an update (never in
+ * preview, where the stack policy already reports), each AWS provider is checked before any
+ * resource that uses it changes: the gate then also holds for `pulumi up --skip-preview`, and for
+ * providers whose role was unknown during preview. It shares the run's posture cache with the
+ * stack policies, so an account is still asked once per run.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { CommonConfig, commonSchemaProperties, readCommonConfig } from "../config";
+import { isAwsProviderType, readProvider } from "../discover/providers";
+import { sharedSession } from "../posture/session";
+import { invalidProviderMessage, unidentifiedMessage } from "../report/messages";
+import { redactorFor } from "../report/redact";
+import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
+import { configErrorMessage, unexpectedErrorMessage } from "./stackCheck";
+
+const NAME = "aws-root-mfa-before-deploy";
+
+/** The resource validation policy. */
+export const rootMfaBeforeDeploy: ResourceValidationPolicy = {
+    name: NAME,
+    description: "In an update, an AWS provider must not deploy into an account whose root user has no MFA (CIS AWS Foundations Benchmark v5.0.0, 1.4); checked before any resource using the provider changes.",
+    enforcementLevel: rootMfaEnabledMetadata.enforcementLevel,
+    severity: rootMfaEnabledMetadata.severity,
+    framework: rootMfaEnabledMetadata.framework,
+    remediationSteps: rootMfaEnabledMetadata.remediationSteps,
+    url: rootMfaEnabledMetadata.url,
+    configSchema: { properties: commonSchemaProperties },
+    validateResource: (args, reportViolation) => {
+        if (!isAwsProviderType(args.type) || pulumi.runtime.isDryRun()) {
+            return;
+        }
+        return checkProvider(args, reportViolation);
+    },
+};
+
+async function checkProvider(args: ResourceValidationArgs, reportViolation: ReportViolation): Promise<void> {
+    const discovered = readProvider({ type: args.type, urn: args.urn, name: args.name, props: args.props });
+    const redact = redactorFor([discovered]);
+    const report = (message: string) => reportViolation(redact(message), args.urn);
+    if (discovered.status === "unknown") {
+        // Not expected outside preview; @pulumi/policy reports it as "can't run during preview".
+        throw discovered.error;
+    }
+    if (discovered.status === "invalid") {
+        report(invalidProviderMessage(discovered));
+        return;
+    }
+    let config: CommonConfig;
+    try {
+        config = readCommonConfig(args.getConfig<Record<string, unknown>>());
+    } catch (e) {
+        report(configErrorMessage(NAME, e));
+        return;
+    }
+    try {
+        const session = sharedSession(config.posture);
+        const { accounts, unidentified } = await session.locate([discovered]);
+        for (const u of unidentified) {
+            report(unidentifiedMessage(u.providers, u.failure));
+        }
+        const settings = new Map([[discovered.provider.urn, discovered.settings]]);
+        for (const account of accounts) {
+            const message = await rootMfaAccountMessage(session, config, account, settings);
+            if (message) {
+                report(message);
+            }
+        }
+    } catch (e) {
+        report(unexpectedErrorMessage(NAME, [discovered.provider], e));
+    }
+}
