@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
     GetAccountSummaryCommand,
     IAMClient,
@@ -9,8 +13,8 @@ import {
 } from "@aws-sdk/client-iam";
 import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { FakeAws, type FakeCredentials } from "./fake-aws";
+import { fromContainerMetadata, fromHttp, fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { FakeAws, ssoProfileFiles, type FakeCredentials } from "./fake-aws";
 
 // The SDK warns once per process on Node < 22; the pack silences it the same way.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -40,6 +44,23 @@ async function rejection(promise: Promise<unknown>): Promise<SdkError> {
 }
 
 type Credentials = FakeCredentials | (() => Promise<FakeCredentials>);
+
+/** Runs `fn` with the variables set (undefined = unset), restoring them afterwards. */
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+    const apply = (values: Record<string, string | undefined>): void => {
+        for (const [key, value] of Object.entries(values)) {
+            if (value === undefined) delete process.env[key];
+            else process.env[key] = value;
+        }
+    };
+    apply(vars);
+    try {
+        return await fn();
+    } finally {
+        apply(saved);
+    }
+}
 
 describe("fake-aws: a local AWS endpoint for the real SDK v3 clients", function () {
     let aws: FakeAws;
@@ -93,6 +114,8 @@ describe("fake-aws: a local AWS endpoint for the real SDK v3 clients", function 
                 accountId: A,
                 principalArn: `arn:aws:iam::${A}:user/alice`,
                 params: {},
+                region: "us-east-1",
+                host: new URL(aws.url).host,
                 at: 0,
             });
             assert.equal(aws.count("GetCallerIdentity", B), 1);
@@ -202,6 +225,184 @@ describe("fake-aws: a local AWS endpoint for the real SDK v3 clients", function 
             const err = await rejection(client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: "ci", WebIdentityToken: "forged" })));
             assert.equal(err.name, "AccessDenied");
             assert.equal(err.$metadata?.httpStatusCode, 403);
+        });
+    });
+
+    describe("call log: region and host", () => {
+        it("records the SigV4 credential scope's region and the Host header of each call", async () => {
+            const keys = accountWithUser(A);
+            aws.addAccount({ id: B });
+            const roleArn = aws.addRole(B, "R", { trustedAccounts: [A], webIdentityTokens: ["t"] });
+            const host = new URL(aws.url).host;
+
+            await track(new STSClient({ ...config(keys), region: "eu-west-2" })).send(new GetCallerIdentityCommand({}));
+            const assumed = fromTemporaryCredentials({
+                masterCredentials: keys,
+                params: { RoleArn: roleArn, RoleSessionName: "s1" },
+                clientConfig: { endpoint: aws.url, region: "ap-southeast-2", maxAttempts: 1 },
+            });
+            await assumed();
+            await sts(keys).send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: "ci", WebIdentityToken: "t" }));
+            assert.deepEqual(
+                aws.calls.map((c) => [c.action, c.region, c.host]),
+                [
+                    ["GetCallerIdentity", "eu-west-2", host],
+                    ["AssumeRole", "ap-southeast-2", host],
+                    ["AssumeRoleWithWebIdentity", undefined, host],
+                ],
+            );
+        });
+    });
+
+    describe("IAM Identity Center (SSO) portal", () => {
+        let dirs: string[] = [];
+        afterEach(() => {
+            for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+            dirs = [];
+        });
+        function homeDir(): string {
+            const dir = mkdtempSync(join(tmpdir(), "fake-aws-sso-"));
+            dirs.push(dir);
+            return dir;
+        }
+        /**
+         * What the SDK needs to find the profile and token under `home` and reach the fake: HOME
+         * (token cache), the default config file (fromIni doesn't hand configFilepath to the SSO
+         * provider), no real credentials file, and the SSO endpoint.
+         */
+        function ssoEnv(home: string): Record<string, string | undefined> {
+            return {
+                HOME: home,
+                AWS_CONFIG_FILE: undefined,
+                AWS_SHARED_CREDENTIALS_FILE: join(home, "no-credentials"),
+                AWS_PROFILE: undefined,
+                AWS_ENDPOINT_URL: undefined,
+                AWS_ENDPOINT_URL_SSO: aws.url,
+            };
+        }
+
+        it("fromIni resolves an sso-session profile through GetRoleCredentials; the credentials work everywhere", async () => {
+            aws.addAccount({ id: A });
+            const home = homeDir();
+            const files = ssoProfileFiles(home, { fake: aws, profile: "dev", accountId: A, roleName: "AdministratorAccess", token: "sso-token-1", region: "eu-west-1" });
+            assert.equal(files.configFile, join(home, ".aws", "config"));
+            assert.equal(files.tokenFile, join(home, ".aws", "sso", "cache", `${createHash("sha1").update("fake-aws-dev").digest("hex")}.json`));
+
+            const creds = await withEnv(ssoEnv(home), () => fromIni({ profile: "dev", configFilepath: files.configFile })());
+            assert.match(creds.accessKeyId, /^ASIA/);
+            assert.ok(creds.sessionToken && creds.expiration);
+            assert.ok(Math.abs(creds.expiration.getTime() - Date.now() - 3600_000) < 60_000);
+
+            const me = await sts(creds).send(new GetCallerIdentityCommand({}));
+            const roleName = aws.ssoRoleName(A, "AdministratorAccess");
+            assert.match(roleName, /^AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}$/);
+            assert.equal(me.Account, A);
+            assert.equal(me.Arn, `arn:aws:sts::${A}:assumed-role/${roleName}/sso-user`);
+            assert.deepEqual({ ...aws.calls[0], at: 0 }, {
+                service: "sso",
+                action: "GetRoleCredentials",
+                accountId: undefined,
+                principalArn: undefined,
+                params: { account_id: A, role_name: "AdministratorAccess" },
+                region: undefined,
+                host: new URL(aws.url).host,
+                at: 0,
+            });
+            assert.equal(aws.calls[1].principalArn, me.Arn);
+        });
+
+        it("answers 401 UnauthorizedException to unknown tokens and 403 ForbiddenException to roles not granted", async () => {
+            aws.addAccount({ id: A });
+            aws.addAccount({ id: B });
+            aws.addSsoAccessToken("granted", [{ accountId: A, roleName: "ReadOnly" }], { userName: "alice@example.com" });
+            const home = homeDir();
+            const profile = (name: string, accountId: string, roleName: string, token: string, expiresInSeconds?: number) =>
+                ssoProfileFiles(home, { fake: aws, profile: name, accountId, roleName, token, expiresInSeconds, register: false });
+            profile("ok", A, "ReadOnly", "granted");
+            profile("other-role", A, "Admin", "granted");
+            profile("other-account", B, "ReadOnly", "granted");
+            profile("forged", A, "ReadOnly", "forged");
+            // Within 5 minutes of expiry the SDK insists on refreshing through SSO OIDC, which it
+            // can't without clientId/refreshToken in the cache: it fails before any request.
+            profile("expiring", A, "ReadOnly", "granted", 120);
+
+            await withEnv(ssoEnv(home), async () => {
+                const ok = await fromIni({ profile: "ok" })();
+                assert.equal((await sts(ok).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:sts::${A}:assumed-role/${aws.ssoRoleName(A, "ReadOnly")}/alice@example.com`);
+                for (const [name, message] of [
+                    ["other-role", /^ForbiddenException: No access$/],
+                    ["other-account", /^ForbiddenException: No access$/],
+                    ["forged", /^UnauthorizedException: Session token not found or invalid$/],
+                    ["expiring", /Cannot refresh/],
+                ] as const) {
+                    const err = await rejection(fromIni({ profile: name })());
+                    assert.equal(err.name, "CredentialsProviderError", name);
+                    assert.match(err.message, message, name);
+                }
+            });
+            assert.equal(aws.count("GetRoleCredentials"), 4, "the expiring profile made no call");
+        });
+    });
+
+    describe("container credentials endpoint", () => {
+        it("serves fromHttp, fromContainerMetadata and the default chain (AWS_CONTAINER_CREDENTIALS_FULL_URI)", async () => {
+            aws.addAccount({ id: A });
+            const roleArn = aws.addRole(A, "TaskRole");
+            const endpoint = aws.addContainerCredentials(A, "TaskRole");
+            assert.equal(endpoint.roleArn, roleArn);
+            const match = /^http:\/\/127\.0\.0\.1:\d+\/container-credentials\/([0-9a-f]{32})$/.exec(endpoint.fullUri);
+            assert.ok(match, endpoint.fullUri);
+            const id = match[1];
+
+            const direct = await fromHttp({ awsContainerCredentialsFullUri: endpoint.fullUri })();
+            const fromEnv = await withEnv(
+                {
+                    AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.fullUri,
+                    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+                    AWS_CONTAINER_AUTHORIZATION_TOKEN: undefined,
+                    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: undefined,
+                    AWS_ACCESS_KEY_ID: undefined,
+                    AWS_SECRET_ACCESS_KEY: undefined,
+                    AWS_SESSION_TOKEN: undefined,
+                    AWS_PROFILE: undefined,
+                    AWS_CONFIG_FILE: "/nonexistent/fake-aws-test/config",
+                    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/fake-aws-test/credentials",
+                    AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+                    AWS_ROLE_ARN: undefined,
+                },
+                async () => [await fromContainerMetadata()(), await fromNodeProviderChain()()],
+            );
+            for (const creds of [direct, ...fromEnv]) {
+                assert.ok(creds.expiration && Math.abs(creds.expiration.getTime() - Date.now() - 3600_000) < 60_000);
+                assert.equal((await sts(creds).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:sts::${A}:assumed-role/TaskRole/${id}`);
+            }
+            const fetches = aws.calls.filter((c) => c.service === "container");
+            assert.deepEqual(
+                fetches.map((c) => [c.action, c.params.id, c.accountId, c.region, c.host]),
+                Array(3).fill(["GetCredentials", id, undefined, undefined, new URL(aws.url).host]),
+            );
+        });
+
+        it("requires the authorization token when one is set and answers 404 to unknown ids", async () => {
+            aws.addAccount({ id: A });
+            const { fullUri, roleArn } = aws.addContainerCredentials(A, "Pod", { authorizationToken: "Bearer abc" });
+            assert.equal(roleArn, `arn:aws:iam::${A}:role/Pod`);
+
+            const creds = await fromHttp({ awsContainerCredentialsFullUri: fullUri, awsContainerAuthorizationToken: "Bearer abc" })();
+            assert.ok(creds.sessionToken);
+            // maxRetries 0: fromHttp otherwise retries 3 times, 1 s apart.
+            for (const [uri, status, code] of [
+                [fullUri, 401, "Unauthorized"],
+                [fullUri.replace(/[0-9a-f]{32}$/, "0".repeat(32)), 404, "NotFound"],
+            ] as const) {
+                const err = (await rejection(fromHttp({ awsContainerCredentialsFullUri: uri, maxRetries: 0 })())) as SdkError & { Code?: string };
+                assert.equal(err.message, `Server responded with status: ${status}`);
+                assert.equal(err.Code, code);
+            }
+            assert.equal(aws.count("GetCredentials"), 3);
+            // The role trusts no account, like one trusting only ecs-tasks.amazonaws.com.
+            const keys = aws.addUser(A);
+            assert.equal((await rejection(sts(keys).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "x1" })))).name, "AccessDenied");
         });
     });
 

@@ -52,6 +52,10 @@ export async function resolveCredentials(target: Target, limits: CallLimits, sig
     const providers = credentialProviders();
     const base = target.base;
     const stsConfig = clientConfig(limits, target.stsRegion, undefined, target.endpoints.sts);
+    // Profiles and the default chain make their own clients (SSO portal, STS for role_arn chains):
+    // they take the profile's region and sso_region, so only timeouts and retries are passed on.
+    const { maxAttempts, requestHandler } = stsConfig;
+    const chainConfig = { maxAttempts, requestHandler };
     const first = await step({ kind: "credentials" }, () => abortable(signal, async () => {
         switch (base.source) {
             case "web-identity": {
@@ -78,13 +82,13 @@ export async function resolveCredentials(target: Target, limits: CallLimits, sig
                     profile: base.profile,
                     filepath: base.credentialsFile,
                     configFilepath: base.configFile,
-                    clientConfig: stsConfig,
+                    clientConfig: chainConfig,
                 })();
             case "default-chain":
                 return providers.fromNodeProviderChain({
                     filepath: base.credentialsFile,
                     configFilepath: base.configFile,
-                    clientConfig: stsConfig,
+                    clientConfig: chainConfig,
                 })();
         }
     }));

@@ -1,5 +1,8 @@
-/** Wire protocol of a request: AWS Query (IAM, STS) or JSON 1.1 (Organizations). */
-export type Protocol = "query" | "json";
+/**
+ * Wire protocol of a request: AWS Query (IAM, STS), JSON 1.1 (Organizations), REST-JSON (the
+ * SSO portal) or the container credentials endpoint's plain JSON.
+ */
+export type Protocol = "query" | "json" | "restJson" | "container";
 
 /**
  * A service error. The protocol layer renders it as a Query `<ErrorResponse>` (code in
@@ -32,15 +35,29 @@ export type CommonErrorKind =
 
 type Wire = readonly [code: string, status: number];
 
-const COMMON_ERRORS: Record<CommonErrorKind, { query: Wire; json: Wire; message: string }> = {
-    accessDenied: { query: ["AccessDenied", 403], json: ["AccessDeniedException", 403], message: "Access denied" },
-    throttle: { query: ["Throttling", 400], json: ["TooManyRequestsException", 400], message: "Rate exceeded" },
+/** Wire code and status per protocol; `restJson` and `container` fall back to `json` when absent. */
+const COMMON_ERRORS: Record<CommonErrorKind, { query: Wire; json: Wire; restJson?: Wire; container?: Wire; message: string }> = {
+    accessDenied: {
+        query: ["AccessDenied", 403],
+        json: ["AccessDeniedException", 403],
+        restJson: ["ForbiddenException", 403],
+        container: ["AccessDenied", 403],
+        message: "Access denied",
+    },
+    throttle: {
+        query: ["Throttling", 400],
+        json: ["TooManyRequestsException", 400],
+        restJson: ["TooManyRequestsException", 429],
+        container: ["TooManyRequests", 429],
+        message: "Rate exceeded",
+    },
     unavailable: {
         query: ["ServiceUnavailable", 503],
         json: ["ServiceException", 503],
+        container: ["ServiceUnavailable", 503],
         message: "Service is unavailable. Try again later.",
     },
-    internal: { query: ["InternalFailure", 500], json: ["InternalFailure", 500], message: "Internal failure" },
+    internal: { query: ["InternalFailure", 500], json: ["InternalFailure", 500], container: ["InternalServerError", 500], message: "Internal failure" },
     unknownKey: {
         query: ["InvalidClientTokenId", 403],
         json: ["UnrecognizedClientException", 400],
@@ -73,7 +90,7 @@ const COMMON_ERRORS: Record<CommonErrorKind, { query: Wire; json: Wire; message:
 /** The error of `kind` as the given protocol spells it; `message` overrides the default text. */
 export function commonError(kind: CommonErrorKind, protocol: Protocol, message?: string): AwsError {
     const spec = COMMON_ERRORS[kind];
-    const [code, status] = spec[protocol];
+    const [code, status] = spec[protocol] ?? spec.json;
     return new AwsError(code, message ?? spec.message, status);
 }
 

@@ -11,16 +11,24 @@
  * aws.count("GetAccountSummary", "111111111111");
  * await aws.close();
  * ```
+ *
+ * It also serves IAM Identity Center's GetRoleCredentials (`addSsoAccessToken`, and
+ * `ssoProfileFiles` for an SSO profile on disk) and container credentials endpoints
+ * (`addContainerCredentials` → `AWS_CONTAINER_CREDENTIALS_FULL_URI`).
  */
 export { FakeAws, type FakeCall } from "./server";
+export { ssoProfileFiles, type SsoProfileFiles, type SsoProfileOptions } from "./sso";
 export {
     DEFAULT_SUMMARY,
     FakeAwsState,
     type FakeAccountSpec,
+    type FakeContainerOptions,
     type FakeCredentials,
     type FakeMfaDeviceOptions,
     type FakeOrganization,
     type FakeRoleOptions,
+    type FakeSsoGrant,
+    type FakeSsoTokenOptions,
     type Partition,
     type Principal,
 } from "./state";

@@ -1,9 +1,13 @@
 import type { FakeAwsState, Principal } from "./state";
 
-/** The services this fake speaks, by SigV4 signing name. */
-export type ServiceName = "sts" | "iam" | "organizations";
+/**
+ * The services this fake speaks: SigV4 signing names, plus `sso` (the IAM Identity Center
+ * portal's GetRoleCredentials, bearer-token auth) and `container` (the ECS/EKS container
+ * credentials endpoint).
+ */
+export type ServiceName = "sts" | "iam" | "organizations" | "sso" | "container";
 
-/** Decoded request parameters: Query form fields, or the top level of a JSON body. */
+/** Decoded request parameters: Query form fields, the top level of a JSON body, or URL query parameters (SSO). */
 export type Params = Record<string, string>;
 
 /** What a signed operation runs with. */

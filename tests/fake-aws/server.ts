@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { authenticate } from "./auth";
+import { CONTAINER_CREDENTIALS_PREFIX, containerCredentials } from "./container";
 import { AwsError, commonError, notAuthorizedMessage, type Protocol } from "./errors";
 import { FaultTable, type FaultSpec } from "./faults";
 import { newRequestId } from "./ids";
@@ -8,18 +9,30 @@ import type { Operation, Params, ServiceName } from "./operation";
 import { JSON_CONTENT_TYPE, ORGANIZATIONS_OPERATIONS, ORGANIZATIONS_TARGET_PREFIX, jsonErrorBody, parseJsonParams } from "./organizations";
 import { QUERY_CONTENT_TYPE, QUERY_SERVICES, parseQueryParams, queryErrorResponse, queryResponse, type QueryService } from "./query";
 import { headerValue, parseAuthorization, type SigV4Authorization, type SignedRequest } from "./sigv4";
-import { FakeAwsState, type Principal } from "./state";
+import { SSO_CREDENTIALS_PATH, SSO_TOKEN_HEADER, getRoleCredentials } from "./sso";
+import { FakeAwsState, type FakeContainerOptions, type Principal } from "./state";
 
-/** A call that passed authentication (or needed none) and so reached a service. */
+/**
+ * A call that passed SigV4 authentication (or needed none) and so reached a service. SSO
+ * (`sso`/`GetRoleCredentials`) and container (`container`/`GetCredentials`) calls are
+ * logged whether or not their bearer/authorization token is valid.
+ */
 export interface FakeCall {
     service: ServiceName;
     /** Bare action name, e.g. `GetAccountSummary`. */
     action: string;
-    /** Caller's account; undefined for unsigned calls (AssumeRoleWithWebIdentity). */
+    /** Caller's account; undefined for unsigned calls (AssumeRoleWithWebIdentity, SSO, container). */
     accountId?: string;
     principalArn?: string;
-    /** Query form fields without Action/Version, or the JSON body's top-level members. */
+    /**
+     * Query form fields without Action/Version, the JSON body's top-level members, the URL
+     * query of SSO calls (`account_id`, `role_name`), or `{id}` of container calls.
+     */
     params: Params;
+    /** Region of the SigV4 credential scope (what the client signed for); undefined for unsigned calls. */
+    region?: string;
+    /** The `Host` header, e.g. `127.0.0.1:<port>`. */
+    host?: string;
     /** `Date.now()` on arrival. */
     at: number;
 }
@@ -31,6 +44,8 @@ interface Route {
     params: Params;
     /** May be called without a signature. */
     unsigned: boolean;
+    /** Carries its own bearer/authorization token (checked by `execute`), never SigV4: no caller. */
+    ownAuth?: boolean;
     /** The Query service (for the error namespace); undefined for JSON. */
     queryService?: QueryService;
     /** Runs the operation; returns the success body. Throws AwsError. */
@@ -51,6 +66,12 @@ interface Reply {
  * `AWS_ENDPOINT_URL`). Requests are SigV4-verified against the stored secrets; the
  * service is taken from the credential scope (or `X-Amz-Target`), the caller from the
  * access key. State, faults and latency are settable per test; see {@link FakeAwsState}.
+ *
+ * The same server answers the IAM Identity Center portal's GetRoleCredentials
+ * (`GET /federation/credentials`, see {@link FakeAwsState.addSsoAccessToken} and `ssoProfileFiles`)
+ * and container credentials endpoints (`GET /container-credentials/<id>`, see
+ * {@link FakeAws.addContainerCredentials}); faults and latency apply to them too (actions
+ * `GetRoleCredentials` and `GetCredentials`, matched as unsigned calls).
  */
 export class FakeAws extends FakeAwsState {
     /** Every call that reached a service, in arrival order. */
@@ -118,6 +139,18 @@ export class FakeAws extends FakeAwsState {
         this.globalLatencyMs = ms;
     }
 
+    /**
+     * A container credentials endpoint handing out temporary credentials of the role `roleName`
+     * in the account (the role of {@link addRole} if it exists, else one created that no account
+     * may AssumeRole; a later addRole of that name then throws). Each fetch issues a fresh
+     * 1-hour session `arn:<p>:sts::<acct>:assumed-role/<roleName>/<sessionName>`.
+     * Use it as `AWS_CONTAINER_CREDENTIALS_FULL_URI=<fullUri>` (loopback http is allowed).
+     */
+    addContainerCredentials(accountId: string, roleName: string, opts: FakeContainerOptions = {}): { fullUri: string; roleArn: string } {
+        const endpoint = this.addContainerEndpoint(accountId, roleName, opts);
+        return { fullUri: `${this.baseUrl}${CONTAINER_CREDENTIALS_PREFIX}${endpoint.id}`, roleArn: endpoint.role.arn };
+    }
+
     /** Number of logged calls, optionally of one action (bare name) and/or caller account. O(1). */
     count(action?: string, accountId?: string): number {
         return this.counters.get(counterKey(action, accountId)) ?? 0;
@@ -145,17 +178,17 @@ export class FakeAws extends FakeAwsState {
 
     /** Authenticates, logs, applies latency/faults/denials and runs the operation. Undefined = never answer. */
     private async process(request: SignedRequest, requestId: string): Promise<Reply | undefined> {
-        const protocol: Protocol = request.headers["x-amz-target"] !== undefined ? "json" : "query";
+        const protocol = protocolOf(request);
         let queryService: QueryService | undefined;
         let fault: FaultSpec | undefined;
         let reply: Reply;
         try {
             const authorization = headerValue(request.headers, "authorization");
             const auth = authorization === undefined ? undefined : parseAuthorization(authorization);
-            const route = protocol === "json" ? jsonRoute(request, auth) : queryRoute(request, auth);
+            const route = routeOf(protocol, request, auth);
             queryService = route.queryService;
-            const caller = authenticate(this, request, auth, protocol, route.unsigned);
-            this.record(route, caller);
+            const caller = route.ownAuth ? undefined : authenticate(this, request, auth, protocol, route.unsigned);
+            this.record(route, caller, request, route.ownAuth ? undefined : auth);
             if (this.globalLatencyMs > 0) await this.sleep(this.globalLatencyMs);
             fault = this.faults.take(route.action, caller?.accountId);
             switch (fault?.kind) {
@@ -173,13 +206,10 @@ export class FakeAws extends FakeAwsState {
             }
             if (caller && this.isDenied(caller.accountId, `${route.service}:${route.action}`)) throw accessDenied(protocol, route, caller);
             const body = route.execute(this, caller, requestId);
-            reply = { status: 200, contentType: protocol === "json" ? JSON_CONTENT_TYPE : QUERY_CONTENT_TYPE, body };
+            reply = { status: 200, contentType: CONTENT_TYPES[protocol], body };
         } catch (e) {
             const error = e instanceof AwsError ? e : commonError("internal", protocol, e instanceof Error ? e.message : String(e));
-            reply =
-                protocol === "json"
-                    ? { status: error.status, contentType: JSON_CONTENT_TYPE, body: jsonErrorBody(error), errorType: error.code }
-                    : { status: error.status, contentType: QUERY_CONTENT_TYPE, body: queryErrorResponse(queryService, error, requestId) };
+            reply = errorReply(protocol, error, queryService, requestId);
         }
         if (fault?.kind === "malformed") {
             return { status: 200, contentType: reply.contentType, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) };
@@ -187,13 +217,15 @@ export class FakeAws extends FakeAwsState {
         return reply;
     }
 
-    private record(route: Route, caller: Principal | undefined): void {
+    private record(route: Route, caller: Principal | undefined, request: SignedRequest, auth: SigV4Authorization | undefined): void {
         this.calls.push({
             service: route.service,
             action: route.action,
             accountId: caller?.accountId,
             principalArn: caller?.arn,
             params: route.params,
+            region: auth?.region,
+            host: headerValue(request.headers, "host"),
             at: Date.now(),
         });
         const accounts = caller ? [undefined, caller.accountId] : [undefined];
@@ -213,6 +245,58 @@ export class FakeAws extends FakeAwsState {
             }, ms);
             this.timers.add(timer);
         });
+    }
+}
+
+const CONTENT_TYPES: Record<Protocol, string> = {
+    query: QUERY_CONTENT_TYPE,
+    json: JSON_CONTENT_TYPE,
+    restJson: "application/json",
+    container: "application/json",
+};
+
+/** JSON 1.1 by `X-Amz-Target`, SSO and container endpoints by method and path, else Query. */
+function protocolOf(request: SignedRequest): Protocol {
+    if (request.headers["x-amz-target"] !== undefined) return "json";
+    if (request.method === "GET") {
+        const path = requestPath(request);
+        if (path === SSO_CREDENTIALS_PATH) return "restJson";
+        if (path.startsWith(CONTAINER_CREDENTIALS_PREFIX)) return "container";
+    }
+    return "query";
+}
+
+/** The request's path without the query, repeated slashes collapsed (an endpoint URL ending in `/`). */
+function requestPath(request: SignedRequest): string {
+    const queryStart = request.url.indexOf("?");
+    return (queryStart < 0 ? request.url : request.url.slice(0, queryStart)).replace(/\/{2,}/g, "/");
+}
+
+function routeOf(protocol: Protocol, request: SignedRequest, auth: SigV4Authorization | undefined): Route {
+    switch (protocol) {
+        case "json":
+            return jsonRoute(request, auth);
+        case "restJson":
+            return ssoRoute(request);
+        case "container":
+            return containerRoute(request);
+        case "query":
+            return queryRoute(request, auth);
+    }
+}
+
+/** An error as the protocol renders it. */
+function errorReply(protocol: Protocol, error: AwsError, queryService: QueryService | undefined, requestId: string): Reply {
+    switch (protocol) {
+        case "query":
+            return { status: error.status, contentType: QUERY_CONTENT_TYPE, body: queryErrorResponse(queryService, error, requestId) };
+        case "json":
+            return { status: error.status, contentType: JSON_CONTENT_TYPE, body: jsonErrorBody(error), errorType: error.code };
+        case "restJson":
+            // The SSO portal: the code only in `x-amzn-errortype`, the body just `{"message"}`.
+            return { status: error.status, contentType: CONTENT_TYPES.restJson, body: JSON.stringify({ message: error.message }), errorType: error.code };
+        case "container":
+            return { status: error.status, contentType: CONTENT_TYPES.container, body: JSON.stringify({ Code: error.code, Message: error.message }) };
     }
 }
 
@@ -274,5 +358,32 @@ function jsonRoute(request: SignedRequest, auth: SigV4Authorization | undefined)
             if (!operation) throw new AwsError("UnknownOperationException", `Unknown operation ${target}`);
             return JSON.stringify(run(operation, state, caller, params));
         },
+    };
+}
+
+/** SSO portal GetRoleCredentials: `GET /federation/credentials?account_id=…&role_name=…`, token in `x-amz-sso_bearer_token`. */
+function ssoRoute(request: SignedRequest): Route {
+    const queryStart = request.url.indexOf("?");
+    const params: Params = Object.fromEntries(new URLSearchParams(queryStart < 0 ? "" : request.url.slice(queryStart + 1)));
+    return {
+        service: "sso",
+        action: "GetRoleCredentials",
+        params,
+        unsigned: true,
+        ownAuth: true,
+        execute: (state) => JSON.stringify(getRoleCredentials(state, params, headerValue(request.headers, SSO_TOKEN_HEADER))),
+    };
+}
+
+/** Container credentials: `GET /container-credentials/<id>`, optional `Authorization` token. */
+function containerRoute(request: SignedRequest): Route {
+    const id = requestPath(request).slice(CONTAINER_CREDENTIALS_PREFIX.length);
+    return {
+        service: "container",
+        action: "GetCredentials",
+        params: { id },
+        unsigned: true,
+        ownAuth: true,
+        execute: (state) => JSON.stringify(containerCredentials(state, id, headerValue(request.headers, "authorization"))),
     };
 }

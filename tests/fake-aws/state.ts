@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from "node:crypto";
 import { newAccessKeyId, newSecretAccessKey, newSessionToken, newUniqueId } from "./ids";
 
 /** AWS partition of an account; it appears in every ARN. */
@@ -53,6 +54,30 @@ export interface FakeMfaDeviceOptions {
     name?: string;
     /** Assign the device to this (existing) IAM user; omitted → unassigned. */
     userName?: string;
+}
+
+/** An account and IAM Identity Center permission set an SSO access token may get credentials for. */
+export interface FakeSsoGrant {
+    accountId: string;
+    /** Permission set name, the `sso_role_name` of a profile (e.g. `AdministratorAccess`). */
+    roleName: string;
+}
+
+/** Options of {@link FakeAwsState.addSsoAccessToken}. */
+export interface FakeSsoTokenOptions {
+    /** Identity Center user: the session name of the issued role sessions; default `sso-user`. */
+    userName?: string;
+}
+
+/** Options of `FakeAws.addContainerCredentials`. */
+export interface FakeContainerOptions {
+    /**
+     * When set, fetches must send exactly this `Authorization` header (the SDK sends
+     * `AWS_CONTAINER_AUTHORIZATION_TOKEN`); otherwise 401. Unset: any or no header is accepted.
+     */
+    authorizationToken?: string;
+    /** Session name of the issued credentials; default the endpoint id (like an ECS task id). */
+    sessionName?: string;
 }
 
 /** Credentials as handed to an SDK client. */
@@ -117,6 +142,20 @@ export interface RoleRecord {
     webIdentityTokens: ReadonlySet<string>;
 }
 
+/** An SSO access token: its user and the `<accountId>/<roleName>` pairs it was granted. */
+export interface SsoTokenRecord {
+    userName: string;
+    grants: Set<string>;
+}
+
+/** A container credentials endpoint `/container-credentials/<id>`. */
+export interface ContainerEndpointRecord {
+    id: string;
+    role: RoleRecord;
+    sessionName: string;
+    authorizationToken?: string;
+}
+
 /** An organization with defaults applied. */
 export type OrganizationRecord = Required<FakeOrganization>;
 
@@ -144,6 +183,8 @@ export class FakeAwsState {
     private readonly users = new Map<string, UserRecord>();
     private readonly roles = new Map<string, RoleRecord>();
     private readonly denials = new Set<string>();
+    private readonly ssoTokens = new Map<string, SsoTokenRecord>();
+    private readonly containerEndpoints = new Map<string, ContainerEndpointRecord>();
     private userSerial = 0;
     private deviceSerial = 0;
 
@@ -255,6 +296,63 @@ export class FakeAwsState {
         return serialNumber;
     }
 
+    /**
+     * Registers an IAM Identity Center access token (what `aws sso login` caches) that may call
+     * the portal's GetRoleCredentials for the given accounts and permission sets. Calling it
+     * again with the same token adds grants. The accounts must exist. Credentials it yields
+     * belong to `arn:<p>:sts::<acct>:assumed-role/AWSReservedSSO_<roleName>_<hex>/<userName>`
+     * (see {@link ssoRoleName}).
+     */
+    addSsoAccessToken(token: string, grants: FakeSsoGrant[], opts: FakeSsoTokenOptions = {}): void {
+        if (token === "") throw new Error("SSO access token must not be empty");
+        for (const grant of grants) this.requireAccount(grant.accountId);
+        const record = this.ssoTokens.get(token) ?? { userName: opts.userName ?? "sso-user", grants: new Set<string>() };
+        if (opts.userName !== undefined) record.userName = opts.userName;
+        for (const grant of grants) record.grants.add(ssoGrantKey(grant.accountId, grant.roleName));
+        this.ssoTokens.set(token, record);
+    }
+
+    /** The SSO access token's record, if registered. */
+    ssoAccessToken(token: string): SsoTokenRecord | undefined {
+        return this.ssoTokens.get(token);
+    }
+
+    /** Whether the token may get credentials for the permission set in the account. */
+    ssoGranted(token: SsoTokenRecord, accountId: string, roleName: string): boolean {
+        return token.grants.has(ssoGrantKey(accountId, roleName));
+    }
+
+    /**
+     * Name of the IAM role Identity Center provisions for a permission set in an account:
+     * `AWSReservedSSO_<roleName>_<16 hex>`, the hex derived from account and name (stable).
+     */
+    ssoRoleName(accountId: string, roleName: string): string {
+        const hex = createHash("sha256").update(`${accountId}/${roleName}`).digest("hex").slice(0, 16);
+        return `AWSReservedSSO_${roleName}_${hex}`;
+    }
+
+    /** The role (created on first use, trusting no account for AssumeRole) behind a permission set in an account. */
+    ssoRole(accountId: string, roleName: string): RoleRecord {
+        return this.serviceRole(accountId, this.ssoRoleName(accountId, roleName), "/aws-reserved/sso.amazonaws.com/");
+    }
+
+    /**
+     * Registers a container credentials endpoint for the role (an existing one of
+     * {@link addRole}, else created trusting no account for AssumeRole) and returns its id.
+     */
+    addContainerEndpoint(accountId: string, roleName: string, opts: FakeContainerOptions = {}): ContainerEndpointRecord {
+        const role = this.serviceRole(accountId, roleName, "/");
+        const id = randomUUID().replace(/-/g, "");
+        const record = { id, role, sessionName: opts.sessionName ?? id, authorizationToken: opts.authorizationToken };
+        this.containerEndpoints.set(id, record);
+        return record;
+    }
+
+    /** The container credentials endpoint with this id, if registered. */
+    containerEndpoint(id: string): ContainerEndpointRecord | undefined {
+        return this.containerEndpoints.get(id);
+    }
+
     /** Denies `action` (`<service>:<Action>`, e.g. `iam:GetAccountSummary`) to every principal of the account. */
     deny(accountId: string, action: string): void {
         this.denials.add(`${accountId} ${action}`);
@@ -313,8 +411,33 @@ export class FakeAwsState {
         this.users.clear();
         this.roles.clear();
         this.denials.clear();
+        this.ssoTokens.clear();
+        this.containerEndpoints.clear();
         this.userSerial = 0;
         this.deviceSerial = 0;
+    }
+
+    /**
+     * The role `roleName` in the account: the stored one if {@link addRole} (or an earlier call)
+     * created it, else a new one that no account may AssumeRole (as if it trusted only an AWS
+     * service principal). Its IAM ARN carries `path`; the assumed-role ARN doesn't.
+     */
+    private serviceRole(accountId: string, roleName: string, path: string): RoleRecord {
+        const account = this.requireAccount(accountId);
+        const arn = `arn:${account.partition}:iam::${accountId}:role${path}${roleName}`;
+        const existing = this.roles.get(arn);
+        if (existing) return existing;
+        const role: RoleRecord = {
+            arn,
+            name: roleName,
+            roleId: newUniqueId("AROA"),
+            accountId,
+            partition: account.partition,
+            trustedAccounts: new Set(),
+            webIdentityTokens: new Set(),
+        };
+        this.roles.set(role.arn, role);
+        return role;
     }
 
     /** The account; throws when it doesn't exist. */
@@ -323,4 +446,8 @@ export class FakeAwsState {
         if (!account) throw new Error(`unknown account ${accountId}; call addAccount first`);
         return account;
     }
+}
+
+function ssoGrantKey(accountId: string, roleName: string): string {
+    return `${accountId}/${roleName}`;
 }
