@@ -37,7 +37,7 @@ describe("provider inputs as @pulumi/aws sends them", () => {
         });
         assert.equal(s.assumeRoles[1].roleArn, ROLE_B);
         const t = targetOf(s, {});
-        assert.deepEqual(t.knownAccount, { accountId: "222222222222", partition: "aws" });
+        assert.deepEqual(t.knownAccount, { accountId: "222222222222", partition: "aws", roleArn: ROLE_B });
         assert.equal(t.base.source, "default-chain");
     });
 
