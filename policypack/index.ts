@@ -4,9 +4,13 @@
  * to stdout, and loads no AWS SDK module until a stack with AWS providers is checked.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { isAwsProviderType } from "./discover/providers";
+import { installSecretCollector } from "./report/secrets";
 import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
 import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
 import { rootMfaEnabled } from "./policies/rootMfaEnabled";
+
+installSecretCollector(isAwsProviderType);
 
 new PolicyPack("aws-root-mfa", {
     policies: [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy],

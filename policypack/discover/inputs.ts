@@ -96,3 +96,21 @@ export function describeType(value: unknown): string {
     }
     return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
+
+/** Formats AWS accepts, checked up front so a bad value is reported as the input it is. */
+export const FORMATS = {
+    /** Keys and tokens travel in HTTP headers: printable ASCII only. */
+    credential: { pattern: /^[\x21-\x7e]+$/, what: "holds characters an AWS credential cannot (only printable ASCII without spaces)" },
+    region: { pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, what: "is not an AWS region name (such as us-east-1)" },
+    sessionName: { pattern: /^[\w+=,.@-]{2,64}$/, what: "is not a valid role session name (2–64 of letters, digits and +=,.@_-)" },
+    externalId: { pattern: /^[\w+=,.@:/-]{2,1224}$/, what: "is not a valid external id (2–1224 of letters, digits and +=,.@:/_-)" },
+    sourceIdentity: { pattern: /^[\w+=,.@-]{2,64}$/, what: "is not a valid source identity (2–64 of letters, digits and +=,.@_-)" },
+} as const;
+
+/** Returns `value` when it has the format, else throws an InputError that does not quote it. */
+export function checked(value: string | undefined, input: string, format: { pattern: RegExp; what: string }): string | undefined {
+    if (value !== undefined && !format.pattern.test(value)) {
+        throw new InputError(input, format.what);
+    }
+    return value;
+}

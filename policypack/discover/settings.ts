@@ -2,7 +2,7 @@
  * What an AWS provider resource says about where it deploys: its credential sources, the roles it
  * assumes, its region and endpoints — parsed from `pulumi:providers:aws` inputs into plain data.
  */
-import { InputError, asObject, asStringList, fieldString, readString, readStructured, describeType } from "./inputs";
+import { FORMATS, InputError, asObject, asStringList, checked, fieldString, readString, readStructured, describeType } from "./inputs";
 import { parseRoleArn } from "./roleArn";
 
 /** One entry of the provider's `assumeRoles`, as sts:AssumeRole takes it. */
@@ -64,15 +64,15 @@ export interface ProviderSettings {
  * and lets @pulumi/policy's UnknownValueError through for an input unknown during preview.
  */
 export function parseAwsProviderInputs(props: Record<string, unknown>): ProviderSettings {
-    const accessKeyId = readString(props, "accessKey");
-    const secretAccessKey = readString(props, "secretKey");
-    const sessionToken = readString(props, "token");
+    const accessKeyId = checked(readString(props, "accessKey"), "accessKey", FORMATS.credential);
+    const secretAccessKey = checked(readString(props, "secretKey"), "secretKey", FORMATS.credential);
+    const sessionToken = checked(readString(props, "token"), "token", FORMATS.credential);
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
         throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
             "is missing: static credentials need both accessKey and secretKey");
     }
     return {
-        region: readString(props, "region"),
+        region: checked(readString(props, "region"), "region", FORMATS.region),
         profile: readString(props, "profile"),
         staticKeys: accessKeyId !== undefined && secretAccessKey !== undefined
             ? { accessKeyId, secretAccessKey, sessionToken }
@@ -82,7 +82,7 @@ export function parseAwsProviderInputs(props: Record<string, unknown>): Provider
         assumeRoles: parseAssumeRoles(props),
         webIdentity: parseWebIdentity(readStructured(props, "assumeRoleWithWebIdentity")),
         endpoints: parseEndpoints(readStructured(props, "endpoints")),
-        stsRegion: readString(props, "stsRegion"),
+        stsRegion: checked(readString(props, "stsRegion"), "stsRegion", FORMATS.region),
         allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
         forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
     };
@@ -94,9 +94,9 @@ export function parseAwsProviderInputs(props: Record<string, unknown>): Provider
  * is the Cloud Control role for resource operations and does not change the provider's credentials.
  */
 export function parseAwsNativeProviderInputs(props: Record<string, unknown>): ProviderSettings {
-    const accessKeyId = readString(props, "accessKey");
-    const secretAccessKey = readString(props, "secretKey");
-    const sessionToken = readString(props, "token");
+    const accessKeyId = checked(readString(props, "accessKey"), "accessKey", FORMATS.credential);
+    const secretAccessKey = checked(readString(props, "secretKey"), "secretKey", FORMATS.credential);
+    const sessionToken = checked(readString(props, "token"), "token", FORMATS.credential);
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
         throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
             "is missing: static credentials need both accessKey and secretKey");
@@ -104,7 +104,7 @@ export function parseAwsNativeProviderInputs(props: Record<string, unknown>): Pr
     const assumeRole = readStructured(props, "assumeRole");
     const credentialsFile = readString(props, "sharedCredentialsFile");
     return {
-        region: readString(props, "region"),
+        region: checked(readString(props, "region"), "region", FORMATS.region),
         profile: readString(props, "profile"),
         staticKeys: accessKeyId !== undefined && secretAccessKey !== undefined
             ? { accessKeyId, secretAccessKey, sessionToken }
@@ -132,8 +132,8 @@ function parseWebIdentity(value: unknown): WebIdentitySpec | undefined {
     }
     return {
         roleArn,
-        sessionName: fieldString(obj, "sessionName", input),
-        webIdentityToken: fieldString(obj, "webIdentityToken", input),
+        sessionName: checked(fieldString(obj, "sessionName", input), `${input}.sessionName`, FORMATS.sessionName),
+        webIdentityToken: checked(fieldString(obj, "webIdentityToken", input), `${input}.webIdentityToken`, FORMATS.credential),
         webIdentityTokenFile: fieldString(obj, "webIdentityTokenFile", input),
         durationSeconds: parseDuration(obj, input),
         policy: fieldString(obj, "policy", input),
@@ -165,14 +165,14 @@ function parseAssumeRole(value: unknown, input: string): AssumeRoleSpec {
     }
     return {
         roleArn,
-        sessionName: fieldString(obj, "sessionName", input),
-        externalId: fieldString(obj, "externalId", input),
+        sessionName: checked(fieldString(obj, "sessionName", input), `${input}.sessionName`, FORMATS.sessionName),
+        externalId: checked(fieldString(obj, "externalId", input), `${input}.externalId`, FORMATS.externalId),
         durationSeconds: parseDuration(obj, input),
         policy: fieldString(obj, "policy", input),
         policyArns: asStringList(obj.policyArns ?? undefined, `${input}.policyArns`),
         tags: parseTags(obj.tags, `${input}.tags`),
         transitiveTagKeys: asStringList(obj.transitiveTagKeys ?? undefined, `${input}.transitiveTagKeys`),
-        sourceIdentity: fieldString(obj, "sourceIdentity", input),
+        sourceIdentity: checked(fieldString(obj, "sourceIdentity", input), `${input}.sourceIdentity`, FORMATS.sourceIdentity),
     };
 }
 

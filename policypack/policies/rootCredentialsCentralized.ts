@@ -46,11 +46,11 @@ export const rootCredentialsCentralized: StackValidationPolicy = {
 
 async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
     for (const p of ctx.invalid) {
-        ctx.report(invalidProviderMessage(p), p.provider.urn);
+        ctx.report(invalidProviderMessage(p), [p.provider]);
     }
     const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
     for (const u of unidentified) {
-        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers[0].urn);
+        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
     }
     const today = todayUtc();
     await Promise.all(accounts.map(async (account) => {
@@ -61,7 +61,7 @@ async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
         const reading = await readPosture(ctx, account);
         const message = messageFor(account, reading);
         if (message) {
-            ctx.report(message + describeExpiredExemption(exemption), account.providers[0].urn);
+            ctx.report(message + describeExpiredExemption(exemption), account.providers);
         }
     }));
 }

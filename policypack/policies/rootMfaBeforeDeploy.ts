@@ -13,7 +13,7 @@ import { sharedSession } from "../posture/session";
 import { invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { redactorFor } from "../report/redact";
 import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { configErrorMessage, unexpectedErrorMessage } from "./stackCheck";
+import { configErrorMessage, safeReporter, unexpectedErrorMessage } from "./stackCheck";
 
 const NAME = "aws-root-mfa-before-deploy";
 
@@ -37,8 +37,8 @@ export const rootMfaBeforeDeploy: ResourceValidationPolicy = {
 
 async function checkProvider(args: ResourceValidationArgs, reportViolation: ReportViolation): Promise<void> {
     const discovered = readProvider({ type: args.type, urn: args.urn, name: args.name, props: args.props });
-    const redact = redactorFor([discovered]);
-    const report = (message: string) => reportViolation(redact(message), args.urn);
+    const reportAbout = safeReporter(reportViolation, redactorFor([discovered]));
+    const report = (message: string) => reportAbout(message, [discovered.provider]);
     if (discovered.status === "unknown") {
         // Not expected outside preview; @pulumi/policy reports it as "can't run during preview".
         throw discovered.error;

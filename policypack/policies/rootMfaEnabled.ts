@@ -58,17 +58,17 @@ export const rootMfaEnabled: StackValidationPolicy = {
 
 async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
     for (const p of ctx.invalid) {
-        ctx.report(invalidProviderMessage(p), p.provider.urn);
+        ctx.report(invalidProviderMessage(p), [p.provider]);
     }
     const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
     for (const u of unidentified) {
-        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers[0].urn);
+        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
     }
     const settings = new Map(ctx.ready.map((p) => [p.provider.urn, p.settings]));
     await Promise.all(accounts.map(async (account) => {
         const message = await rootMfaAccountMessage(ctx.session, ctx.config, account, settings);
         if (message) {
-            ctx.report(message, account.providers[0].urn);
+            ctx.report(message, account.providers);
         }
     }));
 }

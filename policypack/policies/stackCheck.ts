@@ -8,7 +8,7 @@ import { CommonConfig, ConfigError, readCommonConfig } from "../config";
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, sharedSession } from "../posture/session";
 import { describeProviders } from "../report/messages";
-import { redactorFor } from "../report/redact";
+import { Redactor, redactorFor } from "../report/redact";
 
 /** What a policy's own check gets. */
 export interface StackCheckContext {
@@ -17,8 +17,8 @@ export interface StackCheckContext {
     ready: ReadyProvider[];
     invalid: InvalidProvider[];
     session: PostureSession;
-    /** Reports a violation, secrets removed; attach it to a provider's URN where there is one. */
-    report(message: string, urn?: string): void;
+    /** Reports a violation about these providers (attached to the first), with their secrets removed. */
+    report(message: string, about: readonly ProviderRef[]): void;
 }
 
 /** Runs `check` as a policy's validateStack body. */
@@ -32,14 +32,13 @@ export async function runStackCheck(
     if (discovered.length === 0) {
         return;
     }
-    const redact = redactorFor(discovered);
-    const report = (message: string, urn?: string) => reportViolation(redact(message), urn);
+    const report = safeReporter(reportViolation, redactorFor(discovered));
     const raw = args.getConfig<Record<string, unknown>>();
     let config: CommonConfig;
     try {
         config = readCommonConfig(raw);
     } catch (e) {
-        report(configErrorMessage(policyName, e));
+        report(configErrorMessage(policyName, e), []);
         return;
     }
     const ready = discovered.filter((p): p is ReadyProvider => p.status === "ready");
@@ -49,11 +48,27 @@ export async function runStackCheck(
         await check({ config, raw, ready, invalid, session: sharedSession(config.posture), report });
     } catch (e) {
         // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
-        report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e));
+        report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e), discovered.map((p) => p.provider));
     }
     if (unknown.length > 0) {
         throw unknownProvidersError(unknown);
     }
+}
+
+/**
+ * Reports violations with the secrets of the providers they are about removed. Should removing
+ * them ever fail, a message that quotes nothing is reported instead: the violation is not lost.
+ */
+export function safeReporter(reportViolation: ReportViolation, redact: Redactor): (message: string, about: readonly ProviderRef[]) => void {
+    return (message, about) => {
+        let safe: string;
+        try {
+            safe = redact(message, about);
+        } catch {
+            safe = `A violation about ${describeProviders(about)} could not be made safe to print, so its details are withheld; the policy fails closed. Run again; if it persists, report this message to the policy pack's maintainers.`;
+        }
+        reportViolation(safe, about[0]?.urn);
+    };
 }
 
 /** The message for a policy config the pack cannot use. */

@@ -3,7 +3,7 @@
  * in order), identify the account, read its account summary. Each call is labelled with its step
  * so a failure says where it happened.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { Target } from "../discover/target";
 import { parsePrincipalArn } from "../discover/roleArn";
 import { CheckFailure, MalformedAnswerError, NoCredentialsError, Step, classifyFailure } from "./failure";
@@ -56,7 +56,8 @@ export async function resolveCredentials(target: Target, limits: CallLimits, sig
     // they take the profile's region and sso_region, so only timeouts and retries are passed on.
     const { maxAttempts, requestHandler } = stsConfig;
     const chainConfig = { maxAttempts, requestHandler };
-    const first = await step({ kind: "credentials" }, () => abortable(signal, async () => {
+    const baseStep: Step = base.source === "web-identity" ? { kind: "web-identity", roleArn: base.webIdentity.roleArn } : { kind: "credentials" };
+    const first = await step(baseStep, () => abortable(signal, async (): Promise<Credentials> => {
         switch (base.source) {
             case "web-identity": {
                 const w = base.webIdentity;
@@ -172,7 +173,20 @@ export async function readAccountSummary(clients: AccountClients, signal: AbortS
     });
 }
 
+// A web identity token is a JWT of a few kilobytes.
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
+/** Reads a web identity token file: a regular file (a FIFO would hold a thread forever), small. */
 async function readTokenFile(path: string): Promise<string> {
+    let info;
+    try {
+        info = await stat(path);
+    } catch (e) {
+        throw new NoCredentialsError(`the web identity token file ${path} could not be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    if (!info.isFile() || info.size > MAX_TOKEN_FILE_BYTES) {
+        throw new NoCredentialsError(`the web identity token file ${path} is not a regular file of at most ${MAX_TOKEN_FILE_BYTES} bytes`);
+    }
     try {
         return (await readFile(path, "utf8")).trim();
     } catch (e) {

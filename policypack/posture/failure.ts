@@ -7,6 +7,7 @@
 /** The step of a check, and the IAM action it needs. */
 export type Step =
     | { kind: "credentials" }
+    | { kind: "web-identity"; roleArn: string }
     | { kind: "assume-role"; roleArn: string; position: number }
     | { kind: "identify" }
     /** `via`: the audit role the call went through, when one is configured. */
@@ -23,6 +24,7 @@ export type FailureKind =
     | "timeout"
     | "network"
     | "service-error"
+    | "rejected-request"
     | "malformed-response"
     | "unexpected";
 
@@ -40,6 +42,8 @@ export function actionOf(step: Step): string {
     switch (step.kind) {
         case "credentials":
             return "(credential resolution)";
+        case "web-identity":
+            return "sts:AssumeRoleWithWebIdentity";
         case "assume-role":
             return "sts:AssumeRole";
         case "identify":
@@ -83,6 +87,7 @@ const INVALID_CREDENTIALS = new Set([
     "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
     "UnrecognizedClientException", "InvalidAccessKeyId", "IncompleteSignature", "InvalidIdentityToken",
 ]);
+const REJECTED_REQUEST = new Set(["ValidationError", "ValidationException", "InvalidParameterValue", "InvalidInput", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "InvalidParameterException"]);
 const TIMEOUT = new Set(["TimeoutError", "AbortError", "DeadlineError", "RequestTimeout", "RequestTimeoutException"]);
 const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 
@@ -107,7 +112,7 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     const failure = (kind: FailureKind): CheckFailure => ({ kind, step, code, detail });
 
     if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
-        return failure(step.kind === "credentials" ? "no-credentials" : "invalid-credentials");
+        return failure(step.kind === "credentials" || step.kind === "web-identity" ? "no-credentials" : "invalid-credentials");
     }
     if (ACCESS_DENIED.has(name)) {
         return failure("access-denied");
@@ -118,13 +123,16 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (INVALID_CREDENTIALS.has(name)) {
         return failure("invalid-credentials");
     }
+    if (REJECTED_REQUEST.has(name)) {
+        return failure("rejected-request");
+    }
     if (TIMEOUT.has(name) || (sysCode !== undefined && /TIMEDOUT/.test(sysCode))) {
         return failure("timeout");
     }
     if (sysCode !== undefined && NETWORK.has(sysCode)) {
         return failure("network");
     }
-    if (name === "MalformedAnswerError" || /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed|Invalid character/i.test(message)
+    if (name === "MalformedAnswerError" || /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed/i.test(message)
         || (e.$response !== undefined && status !== undefined && status < 300)) {
         return failure("malformed-response");
     }
@@ -134,7 +142,12 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     return failure("unexpected");
 }
 
+// Access key ids (long-term AKIA, temporary ASIA) and any long base64 run (secret keys are 40
+// characters, session tokens hundreds): masked in text that comes from AWS or the SDK.
+const KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+const LONG_BASE64 = /[A-Za-z0-9+/=]{40,}/g;
+
+// Not cut here: a secret cut in half could no longer be found and removed when reported.
 function oneLine(text: string): string {
-    const flat = text.replace(/\s+/g, " ").trim();
-    return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+    return text.replace(/\s+/g, " ").trim().replace(KEY_ID, "[redacted]").replace(LONG_BASE64, "[redacted]");
 }

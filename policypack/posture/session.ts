@@ -143,13 +143,15 @@ export class PostureSession {
      * else with the credentials of the account's first target.
      */
     accountSummary(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<AccountSummary>> {
-        return memo(this.summaries, `${account.accountId}|${auditRoleArn ?? ""}`, () => this.onAccount(account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
+        const target = this.readerOf(account, auditRoleArn);
+        return memo(this.summaries, `${account.accountId}|${target.key}`, () => this.onTarget(target, { kind: "account-summary", via: auditRoleArn },
             (clients, signal) => readAccountSummary(clients, signal, auditRoleArn)));
     }
 
     /** The account's organization (read like its summary) and that organization's centralized root access features. */
     async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined, auditRoleArn?: string): Promise<OrganizationPosture> {
-        const membership = await memo(this.memberships, `${account.accountId}|${auditRoleArn ?? ""}`, () => this.onAccount(account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
+        const reader = this.readerOf(account, auditRoleArn);
+        const membership = await memo(this.memberships, `${account.accountId}|${reader.key}`, () => this.onTarget(reader, { kind: "describe-organization", via: auditRoleArn },
             (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn)));
         if (!membership.ok || membership.value.kind === "standalone") {
             return { membership };
@@ -180,9 +182,17 @@ export class PostureSession {
         });
     }
 
-    /** One call on an account: through the audit role, or with the credentials of its first target. */
-    private onAccount<T>(account: TargetAccount, auditRoleArn: string | undefined, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const target = auditRoleArn ? viaRole(account.targets[0], auditRoleArn, "aws-root-mfa-audit") : account.targets[0];
+    /**
+     * Whose credentials read an account: the audit role's, else its first target's. Answers are
+     * cached per account and reader, so a failure of one provider's credentials is never
+     * reported for another provider's.
+     */
+    private readerOf(account: TargetAccount, auditRoleArn: string | undefined): Target {
+        return auditRoleArn ? viaRole(account.targets[0], auditRoleArn, "aws-root-mfa-audit") : account.targets[0];
+    }
+
+    /** One call with a target's credentials, bounded. */
+    private onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
         return this.bounded(s, async (signal) => {
             const reach = await this.reach(target, signal);
             return reach.ok ? call(reach.value, signal) : reach;

@@ -22,7 +22,9 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
         case "access-denied":
             return {
                 happened: `${action} was denied while ${where} ${aws}`,
-                todo: failure.step.kind === "assume-role"
+                todo: failure.step.kind === "web-identity"
+                    ? `make sure the trust policy of ${failure.step.roleArn} trusts the token's identity provider, audience and subject`
+                    : failure.step.kind === "assume-role"
                     ? `allow the caller ${action} on ${failure.step.roleArn} and make sure the role's trust policy trusts it (and that any externalId matches)`
                     : `grant ${action} to ${"via" in failure.step && failure.step.via ? failure.step.via : "the identity the provider deploys with"} (the README has the IAM policy to attach)`,
             };
@@ -40,6 +42,11 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
             return {
                 happened: `the AWS endpoint could not be reached while ${where} ${aws}`,
                 todo: "check network access to the AWS STS and IAM endpoints (proxy, DNS, firewall, AWS_ENDPOINT_URL, the provider's endpoints input)",
+            };
+        case "rejected-request":
+            return {
+                happened: `AWS rejected a value the provider passed while ${where} ${aws}`,
+                todo: "correct the provider input AWS's message names (for example a role's sessionName, duration, policy or tags)",
             };
         case "service-error":
             return {
@@ -64,6 +71,8 @@ function stepWords(failure: CheckFailure): string {
     switch (s.kind) {
         case "credentials":
             return "resolving the provider's credentials";
+        case "web-identity":
+            return `exchanging the web identity token for role ${s.roleArn} (assumeRoleWithWebIdentity)`;
         case "assume-role":
             return `assuming role ${s.roleArn} (assumeRoles[${s.position}])`;
         case "identify":

@@ -1,44 +1,43 @@
 /**
- * The last guard before text leaves the pack: removes every secret the run has seen, and anything
- * shaped like an AWS key or token, from a message.
+ * The last guard before text leaves the pack: removes from a message every secret value of the
+ * providers it is about — their credentials, external ids and web identity tokens, and every value
+ * the engine marked secret in their inputs — and the environment's keys. (Text that comes from AWS
+ * or the SDK is also masked for key and token shapes where it enters a failure: posture/failure.ts.)
  */
-import type { DiscoveredProvider } from "../discover/providers";
+import type { DiscoveredProvider, ProviderRef } from "../discover/providers";
+import { noteSecret, removeSecrets, secretsOf } from "./secrets";
 
 const REDACTED = "[redacted]";
-// Access key ids (long-term AKIA, temporary ASIA) and any long base64 run: secret keys are 40
-// characters, session tokens hundreds.
-const KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
-const LONG_BASE64 = /[A-Za-z0-9+/=]{40,}/g;
 const SECRET_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"];
+// Longer messages are cut, after redaction (an error can echo a huge input).
+const MAX_MESSAGE_LENGTH = 8000;
 
-/** Removes secrets from the text of a message. */
-export type Redactor = (text: string) => string;
+/** Removes the secrets of the providers a message is about. */
+export type Redactor = (text: string, about: readonly ProviderRef[]) => string;
 
-/** A redactor for the secrets of these providers and of the pack's environment. */
+/** A redactor that knows the secrets of these providers and of the pack's environment. */
 export function redactorFor(providers: readonly DiscoveredProvider[], env: NodeJS.ProcessEnv = process.env): Redactor {
-    const secrets = new Set<string>();
-    const add = (value: string | undefined) => {
-        if (value && value.length >= 4) {
-            secrets.add(value);
-        }
-    };
+    const byUrn = new Map<string, Set<string>>();
     for (const p of providers) {
-        p.provider.secrets.forEach(add);
+        const secrets = new Set<string>();
+        for (const value of [...p.provider.secrets, ...secretsOf(p.provider.urn)]) {
+            noteSecret(value, secrets);
+        }
         if (p.status === "ready") {
-            p.settings.assumeRoles.forEach((role) => add(role.externalId));
-            add(p.settings.webIdentity?.webIdentityToken);
+            p.settings.assumeRoles.forEach((role) => noteSecret(role.externalId, secrets));
+            noteSecret(p.settings.webIdentity?.webIdentityToken, secrets);
         }
+        byUrn.set(p.provider.urn, secrets);
     }
+    const envSecrets = new Set<string>();
     for (const name of SECRET_ENV) {
-        add(env[name]);
+        noteSecret(env[name], envSecrets);
     }
-    // Longest first, so a secret containing another is removed whole.
-    const ordered = [...secrets].sort((a, b) => b.length - a.length);
-    return (text) => {
-        let out = text;
-        for (const secret of ordered) {
-            out = out.split(secret).join(REDACTED);
-        }
-        return out.replace(KEY_ID, REDACTED).replace(LONG_BASE64, REDACTED);
+    return (text, about) => {
+        // A provider's name is public (it is in its URN): a secret that is part of it is no secret there.
+        const secrets = [...envSecrets, ...about.flatMap((p) => [...(byUrn.get(p.urn) ?? [])])]
+            .filter((secret) => !about.some((p) => p.name.includes(secret)));
+        const redacted = removeSecrets(text, secrets, REDACTED);
+        return redacted.length > MAX_MESSAGE_LENGTH ? `${redacted.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : redacted;
     };
 }

@@ -145,6 +145,14 @@ describe("credential sources through the engine protocol", function () {
         }
     });
 
+    it("stsRegion: STS is called in that region, IAM in the provider's", async () => {
+        const u = noncompliantUser();
+        const p = providerResource("sts-region", { region: "eu-west-1", stsRegion: "eu-central-1", accessKey: secret(u.accessKeyId), secretKey: secret(u.secretAccessKey) });
+        assertFlags(await world.pack.analyzeStack([p]), u.accountId);
+        assert.equal(world.fake.calls.find((c) => c.action === "GetCallerIdentity" && c.accountId === u.accountId)?.region, "eu-central-1");
+        assert.equal(world.fake.calls.find((c) => c.action === "GetAccountSummary" && c.accountId === u.accountId)?.region, "eu-west-1");
+    });
+
     it("aws-cn: the account's partition comes from the caller ARN", async () => {
         const u = noncompliantUser("aws-cn");
         const p = providerResource("china", { region: "cn-north-1", accessKey: secret(u.accessKeyId), secretKey: secret(u.secretAccessKey) });

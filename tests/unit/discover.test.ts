@@ -76,12 +76,12 @@ describe("default providers (inputs from aws:* stack config)", () => {
     it("reads JSON text set with --path and the environment's region", () => {
         const s = ready(readProvider(providerView("default_7_48_0", {
             version: "7.48.0",
-            assumeRoles: JSON.stringify([{ roleArn: ROLE_A, externalId: "x" }]),
+            assumeRoles: JSON.stringify([{ roleArn: ROLE_A, externalId: "ext-1" }]),
             skipCredentialsValidation: "false",
         })));
         const t = targetOf(s, { AWS_REGION: "ap-south-1" });
         assert.equal(t.region, "ap-south-1");
-        assert.equal(t.assumeRoles[0].externalId, "x");
+        assert.equal(t.assumeRoles[0].externalId, "ext-1");
     });
 
     it("falls back to the partition's region", () => {

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench`: what the pack costs a preview, measured through the engine protocol against the
+ * local AWS-compatible endpoint with per-call latency L, beside a do-nothing pack fed the same
+ * resources in the same run.
+ *
+ * Per row (N accounts × 3 providers, each provider used by one resource), for both packs: start-up
+ * (spawn → port), a 1 s gap modelling the user's program between Configure and the first Analyze,
+ * the Analyze phase (every resource, 16 in flight, as the engine's step executor does), then
+ * AnalyzeStack. Added time = (Analyze phase + AnalyzeStack) of the pack − the same of the noop pack.
+ *
+ * Options: --latency MS (default 100), --accounts 1,10,100,500, --json FILE (also write the JSON).
+ */
+import { execFile, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { FakeAws } from "../tests/fake-aws";
+import { PackProcess, StackResource, providerResource, resourceUsing, startPack } from "../tests/harness/engine";
+import { awsEnv } from "../tests/support/world";
+
+const PACK_DIR = path.resolve(__dirname, "..");
+const NOOP_DIR = path.resolve(__dirname, "../tests/fixtures/noop-pack");
+const ANALYZE_IN_FLIGHT = 16;
+const PROGRAM_GAP_MS = 1000;
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+
+interface PackRun {
+    startupMs: number;
+    analyzeMs: number;
+    stackMs: number;
+    awsCalls: number;
+    peakRssMb: number;
+    violations: number;
+}
+
+interface Row {
+    accounts: number;
+    providers: number;
+    pack: PackRun;
+    noop: PackRun;
+    addedMs: number;
+    callsPerAccount: number;
+    awsCliLoopMs?: number;
+}
+
+function arg(name: string, fallback: string): string {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+/** N accounts in one organization, each with a role the deployer assumes, 3 providers each. */
+function scenario(fake: FakeAws, n: number, homeAccount: string): { resources: StackResource[]; orgRoleArn: string; accountIds: string[] } {
+    const managementAccountId = "900000000000";
+    const organizationId = "o-benchmark01";
+    fake.addAccount({ id: managementAccountId, organizationId, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
+    fake.addOrganization({ id: organizationId, managementAccountId, rootCredentialsManagement: true });
+    const orgRoleArn = fake.addRole(managementAccountId, "OrgRead", { trustedAccounts: [homeAccount] });
+    const providers: StackResource[] = [];
+    const accountIds: string[] = [];
+    for (let i = 0; i < n; i++) {
+        const accountId = String(500000000000 + i);
+        accountIds.push(accountId);
+        // One account in ten is noncompliant, so reporting is part of the cost.
+        const summary = i % 10 === 9
+            ? { AccountMFAEnabled: 0, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 }
+            : { AccountMFAEnabled: 1, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 };
+        fake.addAccount({ id: accountId, organizationId, summary });
+        const roleArn = fake.addRole(accountId, "Deploy", { trustedAccounts: [homeAccount] });
+        for (const region of REGIONS) {
+            providers.push(providerResource(`acct${i}-${region}`, { region, assumeRoles: JSON.stringify([{ roleArn, sessionName: "deploy" }]) }));
+        }
+    }
+    return { resources: [...providers, ...providers.map((p) => resourceUsing(p, `${p.name}-bucket`))], orgRoleArn, accountIds };
+}
+
+function peakRssMb(pid: number): number {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+    return Math.round(kb / 1024);
+}
+
+async function inFlight<T>(items: T[], n: number, work: (item: T) => Promise<unknown>): Promise<void> {
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+        while (next < items.length) {
+            await work(items[next++]);
+        }
+    }));
+}
+
+async function runPack(dir: string, env: Record<string, string | undefined>, fake: FakeAws, resources: StackResource[], config: Record<string, Record<string, unknown>>): Promise<PackRun> {
+    const pack: PackProcess = await startPack({ packDir: dir, env, dryRun: true });
+    try {
+        await pack.getAnalyzerInfo();
+        await pack.configureStack();
+        await pack.configure(config);
+        await new Promise((r) => setTimeout(r, PROGRAM_GAP_MS));
+        const callsBefore = fake.calls.length;
+        const t0 = performance.now();
+        let violations = 0;
+        await inFlight(resources, ANALYZE_IN_FLIGHT, async (r) => {
+            violations += (await pack.analyze(r)).length;
+        });
+        const t1 = performance.now();
+        violations += (await pack.analyzeStack(resources)).length;
+        const t2 = performance.now();
+        return {
+            startupMs: Math.round(pack.startupMs),
+            analyzeMs: Math.round(t1 - t0),
+            stackMs: Math.round(t2 - t1),
+            awsCalls: fake.calls.length - callsBefore,
+            peakRssMb: peakRssMb(pack.pid),
+            violations,
+        };
+    } finally {
+        await pack.close();
+    }
+}
+
+const run = promisify(execFile);
+
+/**
+ * What a team would script instead: the aws CLI, `sts get-caller-identity` and
+ * `iam get-account-summary` per account, one after another (asynchronously: the endpoint runs in
+ * this process).
+ */
+async function awsCliLoop(fake: FakeAws, env: Record<string, string | undefined>, accounts: number): Promise<number | undefined> {
+    if (spawnSync("aws", ["--version"], { stdio: "ignore" }).status !== 0) {
+        return undefined;
+    }
+    const childEnv = { ...process.env, ...env } as NodeJS.ProcessEnv;
+    for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) {
+            delete childEnv[k];
+        }
+    }
+    // aws CLI v1 reads only AWS_DEFAULT_REGION.
+    childEnv.AWS_DEFAULT_REGION = "us-east-1";
+    const t0 = performance.now();
+    for (let i = 0; i < accounts; i++) {
+        await run("aws", ["sts", "get-caller-identity", "--endpoint-url", fake.url], { env: childEnv });
+        await run("aws", ["iam", "get-account-summary", "--endpoint-url", fake.url], { env: childEnv });
+    }
+    return Math.round(performance.now() - t0);
+}
+
+async function main(): Promise<void> {
+    const latency = Number(arg("latency", "100"));
+    const counts = arg("accounts", "1,10,100,500").split(",").map(Number);
+    const fake = await FakeAws.start();
+    const rows: Row[] = [];
+    try {
+        for (const n of counts) {
+            fake.reset();
+            fake.latency(latency);
+            const homeAccount = "400000000000";
+            fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
+            const deployer = fake.addUser(homeAccount, "deployer");
+            const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
+            const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
+            const config = {
+                "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn },
+                "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn },
+            };
+            const noop = await runPack(NOOP_DIR, env, fake, resources, {});
+            const pack = await runPack(PACK_DIR, env, fake, resources, config);
+            const row: Row = {
+                accounts: n,
+                providers: resources.length / 2,
+                pack,
+                noop,
+                addedMs: pack.analyzeMs + pack.stackMs - (noop.analyzeMs + noop.stackMs),
+                callsPerAccount: Math.round((pack.awsCalls / n) * 100) / 100,
+            };
+            if (n <= 10) {
+                row.awsCliLoopMs = await awsCliLoop(fake, env, n);
+            }
+            rows.push(row);
+            process.stderr.write(`done: ${n} accounts\n`);
+        }
+    } finally {
+        await fake.close();
+    }
+    printTable(latency, rows);
+    const json = JSON.stringify({ latencyMs: latency, programGapMs: PROGRAM_GAP_MS, analyzeInFlight: ANALYZE_IN_FLIGHT, node: process.version, rows }, null, 2);
+    console.log(json);
+    const out = arg("json", "");
+    if (out) {
+        writeFileSync(out, `${json}\n`);
+    }
+}
+
+function printTable(latency: number, rows: Row[]): void {
+    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations", "peak RSS MB (noop)", "aws CLI loop ms"];
+    const lines = rows.map((r) => [
+        r.accounts, r.providers,
+        `${r.pack.startupMs} (${r.noop.startupMs})`,
+        `${r.pack.analyzeMs} (${r.noop.analyzeMs})`,
+        `${r.pack.stackMs} (${r.noop.stackMs})`,
+        r.addedMs, r.pack.awsCalls, r.callsPerAccount, r.pack.violations,
+        `${r.pack.peakRssMb} (${r.noop.peakRssMb})`,
+        r.awsCliLoopMs ?? "—",
+    ].map(String));
+    console.log(`aws-root-mfa benchmark: L = ${latency} ms per AWS call, ${PROGRAM_GAP_MS} ms program gap, ${ANALYZE_IN_FLIGHT} Analyze calls in flight, node ${process.version}`);
+    console.log(`| ${header.join(" | ")} |`);
+    console.log(`|${header.map(() => "---").join("|")}|`);
+    for (const l of lines) {
+        console.log(`| ${l.join(" | ")} |`);
+    }
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
