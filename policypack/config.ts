@@ -13,6 +13,8 @@ export interface CommonConfig {
     posture: PostureOptions;
     /** The role to read an organization's centralized root access features through, if configured. */
     organizationRoleFor: (organizationId: string) => string | undefined;
+    /** The organization role when one serves every organization (the string form). */
+    singleOrganizationRole?: string;
     /** The audit role to read an account's posture through, if configured. */
     auditRoleFor: (account: { accountId: string; partition: string }) => string | undefined;
 }
@@ -80,6 +82,7 @@ export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
     return {
         exemptions: readExemptions(raw.exemptions),
         organizationRoleFor: readOrganizationRole(raw.organizationRoleArn),
+        singleOrganizationRole: typeof raw.organizationRoleArn === "string" && raw.organizationRoleArn !== "" ? raw.organizationRoleArn : undefined,
         auditRoleFor: readAuditRole(raw.auditRoleArn),
         posture: {
             ...DEFAULT_POSTURE_OPTIONS,

@@ -12,7 +12,7 @@ import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm 
 import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { StackCheckContext, runStackCheck } from "./stackCheck";
+import { StackCheckContext, runStackCheck, startReading } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootCredentialsCentralizedMetadata = {
@@ -49,6 +49,7 @@ async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
         ctx.report(invalidProviderMessage(p), [p.provider]);
     }
     const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
+    startReading(ctx.session, ctx.config, accounts);
     for (const u of unidentified) {
         ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
     }

@@ -13,7 +13,7 @@ import { sharedSession } from "../posture/session";
 import { invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { redactorFor } from "../report/redact";
 import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { configErrorMessage, safeReporter, unexpectedErrorMessage } from "./stackCheck";
+import { configErrorMessage, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
 
 const NAME = "aws-root-mfa-before-deploy";
 
@@ -28,12 +28,33 @@ export const rootMfaBeforeDeploy: ResourceValidationPolicy = {
     url: rootMfaEnabledMetadata.url,
     configSchema: { properties: commonSchemaProperties },
     validateResource: (args, reportViolation) => {
-        if (!isAwsProviderType(args.type) || pulumi.runtime.isDryRun()) {
+        if (!isAwsProviderType(args.type)) {
+            return;
+        }
+        if (pulumi.runtime.isDryRun()) {
+            // Silent in preview, but the provider's account starts being read now, while the
+            // program runs, so the stack policies find the answers waiting at the end.
+            setImmediate(() => prefetchProvider(args));
             return;
         }
         return checkProvider(args, reportViolation);
     },
 };
+
+/** Starts reading a provider's account in the background; reports nothing, never throws. */
+function prefetchProvider(args: ResourceValidationArgs): void {
+    try {
+        const discovered = readProvider({ type: args.type, urn: args.urn, name: args.name, props: args.props });
+        if (discovered.status !== "ready") {
+            return;
+        }
+        const config = readCommonConfig(args.getConfig<Record<string, unknown>>());
+        const session = sharedSession(config.posture);
+        session.locate([discovered]).then(({ accounts }) => startReading(session, config, accounts), () => undefined);
+    } catch {
+        // A provider that cannot be read now is reported by the stack policies at the end.
+    }
+}
 
 async function checkProvider(args: ResourceValidationArgs, reportViolation: ReportViolation): Promise<void> {
     const discovered = readProvider({ type: args.type, urn: args.urn, name: args.name, props: args.props });

@@ -12,7 +12,7 @@ import { accountRuleBreaches } from "../verdict/accountRules";
 import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
-import { StackCheckContext, runStackCheck } from "./stackCheck";
+import { StackCheckContext, runStackCheck, startReading } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootMfaEnabledMetadata = {
@@ -61,6 +61,7 @@ async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
         ctx.report(invalidProviderMessage(p), [p.provider]);
     }
     const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
+    startReading(ctx.session, ctx.config, accounts);
     for (const u of unidentified) {
         ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
     }

@@ -6,7 +6,8 @@
 import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { CommonConfig, ConfigError, readCommonConfig } from "../config";
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
-import { PostureSession, sharedSession } from "../posture/session";
+import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
+import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { describeProviders } from "../report/messages";
 import { Redactor, redactorFor } from "../report/redact";
 
@@ -69,6 +70,18 @@ export function safeReporter(reportViolation: ReportViolation, redact: Redactor)
         }
         reportViolation(safe, about[0]?.urn);
     };
+}
+
+/**
+ * Starts reading every account the policies may need, at once, so their AWS round trips overlap:
+ * all but exempt accounts (never queried) and GovCloud ones (not applicable).
+ */
+export function startReading(session: PostureSession, config: CommonConfig, accounts: readonly TargetAccount[]): void {
+    const today = todayUtc();
+    session.prefetch(
+        accounts.filter((a) => a.partition !== "aws-us-gov" && exemptionFor(a.accountId, config.exemptions, today).status !== "active"),
+        config,
+    );
 }
 
 /** The message for a policy config the pack cannot use. */

@@ -5,7 +5,7 @@
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary, resolveCredentials } from "./calls";
-import { Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
+import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, Step, classifyFailure } from "./failure";
 import { concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
@@ -65,7 +65,7 @@ export class RunCache {
     readonly identities = new Map<string, Promise<Outcome<Identity>>>();
     readonly summaries = new Map<string, Promise<Outcome<AccountSummary>>>();
     readonly memberships = new Map<string, Promise<Outcome<Membership>>>();
-    readonly features = new Map<string, Promise<OrganizationFeatures>>();
+    readonly features = new Map<string, Promise<Outcome<FeaturesAnswer>>>();
     /** Every account located in the run, to find an organization's management account among them. */
     readonly accounts = new Map<string, TargetAccount>();
 }
@@ -164,22 +164,41 @@ export class PostureSession {
      * from the management account when the stack deploys into it, else through the configured
      * role, else from the account itself (it may be the IAM delegated administrator).
      */
-    private organizationFeatures(account: TargetAccount, membership: Exclude<Membership, { kind: "standalone" }>, roleArn: string | undefined): Promise<OrganizationFeatures> {
+    private async organizationFeatures(account: TargetAccount, membership: Exclude<Membership, { kind: "standalone" }>, roleArn: string | undefined): Promise<OrganizationFeatures> {
         const orgId = membership.organizationId;
         const management = this.accounts.get(membership.managementAccountId);
         const source = management
-            ? { key: `${orgId}|management`, via: `management account ${management.accountId}`, target: management.targets[0] }
+            ? { key: `account:${management.accountId}`, via: `management account ${management.accountId}`, target: management.targets[0] }
             : roleArn
-                ? { key: `${orgId}|${roleArn}`, via: `role ${roleArn}`, target: viaRole(account.targets[0], roleArn, "aws-root-mfa-organization") }
-                : { key: `${orgId}|member`, via: `account ${account.accountId}`, target: account.targets[0] };
-        return memo(this.features, source.key, async () => {
-            const s: Step = { kind: "organization-features", via: source.via };
-            const answer = await this.bounded(s, async (signal) => {
-                const reach = await this.reach(source.target, signal);
-                return reach.ok ? listOrganizationFeatures(reach.value, source.via, signal) : reach;
-            });
-            return featuresOf(orgId, answer, source.via, roleArn !== undefined);
-        });
+                ? this.roleSource(account, roleArn)
+                : { key: `member:${orgId}`, via: `account ${account.accountId}`, target: account.targets[0] };
+        return featuresOf(orgId, await this.featuresFrom(source), source.via, roleArn !== undefined);
+    }
+
+    /**
+     * Starts reading, without waiting, everything the pack's policies may ask of these accounts:
+     * summaries, organizations, and — when one role serves every organization — the features
+     * through that role, in parallel with the rest rather than after DescribeOrganization.
+     */
+    prefetch(accounts: readonly TargetAccount[], config: { organizationRoleFor(organizationId: string): string | undefined; auditRoleFor(account: TargetAccount): string | undefined; singleOrganizationRole?: string }): void {
+        for (const account of accounts) {
+            const audit = config.auditRoleFor(account);
+            void this.accountSummary(account, audit);
+            void this.organization(account, (id) => config.organizationRoleFor(id), audit);
+        }
+        if (config.singleOrganizationRole && accounts.length > 0) {
+            void this.featuresFrom(this.roleSource(accounts[0], config.singleOrganizationRole));
+        }
+    }
+
+    private roleSource(account: TargetAccount, roleArn: string): { key: string; via: string; target: Target } {
+        return { key: `role:${roleArn}`, via: `role ${roleArn}`, target: viaRole(account.targets[0], roleArn, "aws-root-mfa-organization") };
+    }
+
+    /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
+    private featuresFrom(source: { key: string; via: string; target: Target }): Promise<Outcome<FeaturesAnswer>> {
+        return memo(this.features, source.key, () => this.onTarget(source.target, { kind: "organization-features", via: source.via },
+            (clients, signal) => listOrganizationFeatures(clients, source.via, signal)));
     }
 
     /**
@@ -224,7 +243,7 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
 }
 
 // A run of the pack (one preview or update) lasts well under this; a later run reads afresh.
-const RUN_CACHE_TTL_MS = 120_000;
+const RUN_CACHE_TTL_MS = 5 * 60_000;
 let runCache: RunCache | undefined;
 
 /**

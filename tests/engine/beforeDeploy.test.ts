@@ -79,11 +79,18 @@ describe("aws-root-mfa-before-deploy through the engine protocol", function () {
             await stopWorld(world);
         });
 
-        it("stays silent and makes no call: the stack policy reports instead", async () => {
+        it("stays silent, but starts reading the account so AnalyzeStack finds the answer waiting", async () => {
             const a = accountWithRole(world, NONCOMPLIANT);
-            const before = world.fake.calls.length;
-            assert.deepEqual(await world.pack.analyze(roleProvider("prod", a.roleArn)), []);
-            assert.equal(world.fake.calls.length, before);
+            const p = roleProvider("prod", a.roleArn);
+            assert.deepEqual(await world.pack.analyze(p), []);
+            for (let i = 0; i < 50 && world.fake.count("GetAccountSummary", a.accountId) === 0; i++) {
+                await new Promise((r) => setTimeout(r, 20));
+            }
+            assert.equal(world.fake.count("GetAccountSummary", a.accountId), 1, "read during the Analyze phase");
+            const ds = await world.pack.analyzeStack([p]);
+            assert.equal(ds.filter((d) => d.policyName === "aws-root-mfa-enabled").length, 1);
+            assert.equal(ds.filter((d) => d.policyName === GATE).length, 0);
+            assert.equal(world.fake.count("GetAccountSummary", a.accountId), 1, "not read again");
         });
     });
 });
