@@ -119,11 +119,13 @@ export async function resolveCredentials(target: Target, limits: CallLimits, sig
     return current;
 }
 
-/** The SDK clients of one target, made once with its resolved credentials and reused for every call. */
+/** The SDK clients of one target with its resolved credentials, each made on first use. */
 export interface AccountClients {
     sts: InstanceType<ReturnType<typeof sts>["STSClient"]>;
     iam: InstanceType<ReturnType<typeof iam>["IAMClient"]>;
     organizations: InstanceType<ReturnType<typeof organizations>["OrganizationsClient"]>;
+    /** Releases the clients made so far (their sockets and handlers). */
+    destroy(): void;
 }
 
 /** Makes the clients of a target; each SDK module loads on first use. */
@@ -140,6 +142,11 @@ export function makeClients(target: Target, credentials: Credentials, limits: Ca
         },
         get organizations() {
             return (orgClient ??= new (organizations().OrganizationsClient)(clientConfig(limits, target.region, credentials, target.endpoints.organizations)));
+        },
+        destroy() {
+            stsClient?.destroy();
+            iamClient?.destroy();
+            orgClient?.destroy();
         },
     };
 }

@@ -5,8 +5,12 @@
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary, resolveCredentials } from "./calls";
+import type { Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, Step, classifyFailure } from "./failure";
+
+// Steps that fail because of the reader's own credentials, not because of the account.
+const REACH_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role"]);
 import { concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
@@ -61,7 +65,11 @@ export interface OrganizationPosture {
 /** What a run has asked AWS, shared by every policy of the pack within the run. */
 export class RunCache {
     readonly createdAt = Date.now();
-    readonly reaches = new Map<string, Promise<Outcome<AccountClients>>>();
+    readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
+    /** Which reader's answer an account's cached summary or membership is. */
+    readonly readers = new Map<string, string>();
+    /** One session per set of options, so every policy and resource check shares its bounds. */
+    readonly sessions = new Map<string, PostureSession>();
     readonly identities = new Map<string, Promise<Outcome<Identity>>>();
     readonly summaries = new Map<string, Promise<Outcome<AccountSummary>>>();
     readonly memberships = new Map<string, Promise<Outcome<Membership>>>();
@@ -73,7 +81,8 @@ export class RunCache {
 /** One policy's access to the live accounts: its own limits, the run's shared answers. */
 export class PostureSession {
     private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
-    private readonly reaches: RunCache["reaches"];
+    private readonly credentials: RunCache["credentials"];
+    private readonly readers: RunCache["readers"];
     private readonly identities: RunCache["identities"];
     private readonly summaries: RunCache["summaries"];
     private readonly memberships: RunCache["memberships"];
@@ -82,7 +91,7 @@ export class PostureSession {
 
     constructor(readonly options: PostureOptions, cache: RunCache = new RunCache()) {
         this.run = concurrencyLimit(options.concurrency);
-        ({ reaches: this.reaches, identities: this.identities, summaries: this.summaries, memberships: this.memberships, features: this.features, accounts: this.accounts } = cache);
+        ({ credentials: this.credentials, readers: this.readers, identities: this.identities, summaries: this.summaries, memberships: this.memberships, features: this.features, accounts: this.accounts } = cache);
     }
 
     /** Groups providers by target and finds the account of each group. */
@@ -133,8 +142,7 @@ export class PostureSession {
             return Promise.resolve({ ok: true, value: { accountId, partition, arn: roleArn } });
         }
         return memo(this.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
-            const reach = await this.reach(target, signal);
-            return reach.ok ? identify(reach.value, signal) : reach;
+            return this.withClients(target, signal, (clients) => identify(clients, signal));
         }));
     }
 
@@ -143,20 +151,36 @@ export class PostureSession {
      * else with the credentials of the account's first target.
      */
     accountSummary(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<AccountSummary>> {
-        const target = this.readerOf(account, auditRoleArn);
-        return memo(this.summaries, `${account.accountId}|${target.key}`, () => this.onTarget(target, { kind: "account-summary", via: auditRoleArn },
-            (clients, signal) => readAccountSummary(clients, signal, auditRoleArn)));
+        return this.readOnce(this.summaries, account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
+            (clients, signal) => readAccountSummary(clients, signal, auditRoleArn));
     }
 
     /** The account's organization (read like its summary) and that organization's centralized root access features. */
     async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined, auditRoleArn?: string): Promise<OrganizationPosture> {
-        const reader = this.readerOf(account, auditRoleArn);
-        const membership = await memo(this.memberships, `${account.accountId}|${reader.key}`, () => this.onTarget(reader, { kind: "describe-organization", via: auditRoleArn },
-            (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn)));
+        const membership = await this.readOnce(this.memberships, account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
+            (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn));
         if (!membership.ok || membership.value.kind === "standalone") {
             return { membership };
         }
         return { membership, features: await this.organizationFeatures(account, membership.value, roleFor(membership.value.organizationId)) };
+    }
+
+    /**
+     * One read of an account per run, whichever provider asks: with the first asker's credentials
+     * (or the audit role). Only when those credentials themselves failed does another provider's
+     * reader try again, so one provider's broken credentials are never reported for another's.
+     */
+    private readOnce<T>(cache: Map<string, Promise<Outcome<T>>>, account: TargetAccount, auditRoleArn: string | undefined, s: Step,
+        call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        const reader = this.readerOf(account, auditRoleArn);
+        const accountKey = `${s.kind}|${account.accountId}|${auditRoleArn ?? ""}`;
+        const first = memo(cache, accountKey, () => {
+            this.readers.set(accountKey, reader.key);
+            return this.onTarget(reader, s, call);
+        });
+        return first.then((outcome) => outcome.ok || !REACH_STEPS.has(outcome.failure.step.kind) || this.readers.get(accountKey) === reader.key
+            ? outcome
+            : memo(cache, `${accountKey}|${reader.key}`, () => this.onTarget(reader, s, call)));
     }
 
     /**
@@ -212,18 +236,25 @@ export class PostureSession {
 
     /** One call with a target's credentials, bounded. */
     private onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        return this.bounded(s, async (signal) => {
-            const reach = await this.reach(target, signal);
-            return reach.ok ? call(reach.value, signal) : reach;
-        });
+        return this.bounded(s, (signal) => this.withClients(target, signal, (clients) => call(clients, signal)));
     }
 
-    /** Credentials resolved and clients made, once per target. */
-    private reach(target: Target, signal: AbortSignal): Promise<Outcome<AccountClients>> {
-        return memo(this.reaches, target.key, async () => {
-            const creds = await resolveCredentials(target, this.options.limits, signal);
-            return creds.ok ? { ok: true, value: makeClients(target, creds.value, this.options.limits) } : creds;
-        });
+    /**
+     * Clients with the target's credentials (resolved once per target and run) for one unit of
+     * work, released after it: holding SDK clients for hundreds of accounts costs more memory than
+     * making them again.
+     */
+    private async withClients<T>(target: Target, signal: AbortSignal, use: (clients: AccountClients) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        const creds = await memo(this.credentials, target.key, () => resolveCredentials(target, this.options.limits, signal));
+        if (!creds.ok) {
+            return creds;
+        }
+        const clients = makeClients(target, creds.value, this.options.limits);
+        try {
+            return await use(clients);
+        } finally {
+            clients.destroy();
+        }
     }
 
     /** One unit of work: waits for a concurrency slot, then runs under the per-unit deadline. */
@@ -254,5 +285,15 @@ export function sharedSession(options: PostureOptions, now: number = Date.now())
     if (!runCache || now - runCache.createdAt > RUN_CACHE_TTL_MS) {
         runCache = new RunCache();
     }
-    return new PostureSession(options, runCache);
+    const cache = runCache;
+    return memoSync(cache.sessions, JSON.stringify(options), () => new PostureSession(options, cache));
+}
+
+function memoSync<T>(cache: Map<string, T>, key: string, make: () => T): T {
+    let value = cache.get(key);
+    if (value === undefined) {
+        value = make();
+        cache.set(key, value);
+    }
+    return value;
 }
