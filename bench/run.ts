@@ -8,7 +8,8 @@
  * the Analyze phase (every resource, 16 in flight, as the engine's step executor does), then
  * AnalyzeStack. Added time = (Analyze phase + AnalyzeStack) of the pack − the same of the noop pack.
  *
- * Options: --latency MS (default 100), --accounts 1,10,100,500, --json FILE (also write the JSON).
+ * Options: --latency MS (default 100), --accounts 1,10,100,500, --concurrency N (the policies'
+ * `concurrency`, default theirs), --json FILE (also write the JSON).
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -148,6 +149,7 @@ async function awsCliLoop(fake: FakeAws, env: Record<string, string | undefined>
 async function main(): Promise<void> {
     const latency = Number(arg("latency", "100"));
     const counts = arg("accounts", "1,10,100,500").split(",").map(Number);
+    const concurrency = arg("concurrency", "") ? { concurrency: Number(arg("concurrency", "")) } : {};
     const fake = await FakeAws.start();
     const rows: Row[] = [];
     try {
@@ -160,8 +162,9 @@ async function main(): Promise<void> {
             const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
             const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
             const config = {
-                "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn },
-                "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn },
+                "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, ...concurrency },
+                "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, ...concurrency },
+                "aws-root-mfa-before-deploy": { ...concurrency },
             };
             const noop = await runPack(NOOP_DIR, env, fake, resources, {});
             const pack = await runPack(PACK_DIR, env, fake, resources, config);
