@@ -64,19 +64,10 @@ export interface ProviderSettings {
  * and lets @pulumi/policy's UnknownValueError through for an input unknown during preview.
  */
 export function parseAwsProviderInputs(props: Record<string, unknown>): ProviderSettings {
-    const accessKeyId = checked(readString(props, "accessKey"), "accessKey", FORMATS.credential);
-    const secretAccessKey = checked(readString(props, "secretKey"), "secretKey", FORMATS.credential);
-    const sessionToken = checked(readString(props, "token"), "token", FORMATS.credential);
-    if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-        throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
-            "is missing: static credentials need both accessKey and secretKey");
-    }
     return {
         region: checked(readString(props, "region"), "region", FORMATS.region),
         profile: readString(props, "profile"),
-        staticKeys: accessKeyId !== undefined && secretAccessKey !== undefined
-            ? { accessKeyId, secretAccessKey, sessionToken }
-            : undefined,
+        staticKeys: parseStaticKeys(props),
         sharedConfigFiles: asStringList(readStructured(props, "sharedConfigFiles"), "sharedConfigFiles"),
         sharedCredentialsFiles: asStringList(readStructured(props, "sharedCredentialsFiles"), "sharedCredentialsFiles"),
         assumeRoles: parseAssumeRoles(props),
@@ -88,27 +79,45 @@ export function parseAwsProviderInputs(props: Record<string, unknown>): Provider
     };
 }
 
+/** `accessKey`, `secretKey` and `token`: both keys or neither. */
+function parseStaticKeys(props: Record<string, unknown>): StaticKeys | undefined {
+    const accessKeyId = checked(readString(props, "accessKey"), "accessKey", FORMATS.credential);
+    const secretAccessKey = checked(readString(props, "secretKey"), "secretKey", FORMATS.credential);
+    const sessionToken = checked(readString(props, "token"), "token", FORMATS.credential);
+    if (accessKeyId === undefined || secretAccessKey === undefined) {
+        if (accessKeyId !== secretAccessKey) {
+            throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
+                "is missing: static credentials need both accessKey and secretKey");
+        }
+        return undefined;
+    }
+    return { accessKeyId, secretAccessKey, sessionToken };
+}
+
+/** The `roleArn` field of a role input: present, and an IAM role ARN. */
+function requiredRoleArn(obj: Record<string, unknown>, input: string): string {
+    const roleArn = fieldString(obj, "roleArn", input);
+    if (roleArn === undefined) {
+        throw new InputError(`${input}.roleArn`, "is missing");
+    }
+    if (!parseRoleArn(roleArn)) {
+        throw new InputError(`${input}.roleArn`, "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)");
+    }
+    return roleArn;
+}
+
 /**
  * Parses the inputs of a `pulumi:providers:aws-native` resource: a single JSON-string `assumeRole`
  * (durationSeconds as a number), one `sharedCredentialsFile`, endpoints for sts only. Its `roleArn`
  * is the Cloud Control role for resource operations and does not change the provider's credentials.
  */
 export function parseAwsNativeProviderInputs(props: Record<string, unknown>): ProviderSettings {
-    const accessKeyId = checked(readString(props, "accessKey"), "accessKey", FORMATS.credential);
-    const secretAccessKey = checked(readString(props, "secretKey"), "secretKey", FORMATS.credential);
-    const sessionToken = checked(readString(props, "token"), "token", FORMATS.credential);
-    if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-        throw new InputError(accessKeyId === undefined ? "accessKey" : "secretKey",
-            "is missing: static credentials need both accessKey and secretKey");
-    }
     const assumeRole = readStructured(props, "assumeRole");
     const credentialsFile = readString(props, "sharedCredentialsFile");
     return {
         region: checked(readString(props, "region"), "region", FORMATS.region),
         profile: readString(props, "profile"),
-        staticKeys: accessKeyId !== undefined && secretAccessKey !== undefined
-            ? { accessKeyId, secretAccessKey, sessionToken }
-            : undefined,
+        staticKeys: parseStaticKeys(props),
         sharedCredentialsFiles: credentialsFile ? [credentialsFile] : undefined,
         assumeRoles: assumeRole === undefined ? [] : [parseAssumeRole(assumeRole, "assumeRole")],
         endpoints: parseEndpoints(readStructured(props, "endpoints")),
@@ -123,13 +132,7 @@ function parseWebIdentity(value: unknown): WebIdentitySpec | undefined {
     }
     const input = "assumeRoleWithWebIdentity";
     const obj = asObject(value, input);
-    const roleArn = fieldString(obj, "roleArn", input);
-    if (roleArn === undefined) {
-        throw new InputError(`${input}.roleArn`, "is missing");
-    }
-    if (!parseRoleArn(roleArn)) {
-        throw new InputError(`${input}.roleArn`, "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)");
-    }
+    const roleArn = requiredRoleArn(obj, input);
     return {
         roleArn,
         sessionName: checked(fieldString(obj, "sessionName", input), `${input}.sessionName`, FORMATS.sessionName),
@@ -156,13 +159,7 @@ function parseAssumeRoles(props: Record<string, unknown>): AssumeRoleSpec[] {
 
 function parseAssumeRole(value: unknown, input: string): AssumeRoleSpec {
     const obj = asObject(value, input);
-    const roleArn = fieldString(obj, "roleArn", input);
-    if (roleArn === undefined) {
-        throw new InputError(`${input}.roleArn`, "is missing");
-    }
-    if (!parseRoleArn(roleArn)) {
-        throw new InputError(`${input}.roleArn`, "is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)");
-    }
+    const roleArn = requiredRoleArn(obj, input);
     return {
         roleArn,
         sessionName: checked(fieldString(obj, "sessionName", input), `${input}.sessionName`, FORMATS.sessionName),

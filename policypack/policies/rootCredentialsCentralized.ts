@@ -7,12 +7,12 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { commonSchemaProperties } from "../config";
 import type { TargetAccount } from "../posture/session";
-import { describeEvidence, describeExpiredExemption, describeProviders, invalidProviderMessage, lines, undeterminedMessage, unidentifiedMessage } from "../report/messages";
+import { describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
 import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm } from "../report/organization";
 import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { StackCheckContext, runStackCheck, startReading } from "./stackCheck";
+import { StackCheckContext, locateAccounts, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootCredentialsCentralizedMetadata = {
@@ -45,14 +45,7 @@ export const rootCredentialsCentralized: StackValidationPolicy = {
 };
 
 async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
-    for (const p of ctx.invalid) {
-        ctx.report(invalidProviderMessage(p), [p.provider]);
-    }
-    const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
-    startReading(ctx.session, ctx.config, accounts);
-    for (const u of unidentified) {
-        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
-    }
+    const accounts = await locateAccounts(ctx);
     const today = todayUtc();
     await Promise.all(accounts.map(async (account) => {
         const exemption = exemptionFor(account.accountId, ctx.config.exemptions, today);

@@ -6,13 +6,13 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, commonSchemaProperties } from "../config";
 import type { ProviderSettings } from "../discover/settings";
 import type { PostureSession, TargetAccount } from "../posture/session";
-import { describeEvidence, describeExpiredExemption, describeProviders, invalidProviderMessage, lines, undeterminedMessage, unidentifiedMessage } from "../report/messages";
+import { describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
 import { centralizedRootAccessSteps } from "../report/organization";
 import { accountRuleBreaches } from "../verdict/accountRules";
 import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
-import { StackCheckContext, runStackCheck, startReading } from "./stackCheck";
+import { StackCheckContext, locateAccounts, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootMfaEnabledMetadata = {
@@ -57,14 +57,7 @@ export const rootMfaEnabled: StackValidationPolicy = {
 };
 
 async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
-    for (const p of ctx.invalid) {
-        ctx.report(invalidProviderMessage(p), [p.provider]);
-    }
-    const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
-    startReading(ctx.session, ctx.config, accounts);
-    for (const u of unidentified) {
-        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
-    }
+    const accounts = await locateAccounts(ctx);
     const settings = new Map(ctx.ready.map((p) => [p.provider.urn, p.settings]));
     await Promise.all(accounts.map(async (account) => {
         const message = await rootMfaAccountMessage(ctx.session, ctx.config, account, settings);

@@ -8,7 +8,7 @@ import { CommonConfig, ConfigError, readCommonConfig } from "../config";
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
-import { describeProviders } from "../report/messages";
+import { describeProviders, invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { Redactor, redactorFor } from "../report/redact";
 
 /** What a policy's own check gets. */
@@ -70,6 +70,23 @@ export function safeReporter(reportViolation: ReportViolation, redact: Redactor)
         }
         reportViolation(safe, about[0]?.urn);
     };
+}
+
+/**
+ * The first steps every stack policy takes: report providers that cannot be used (malformed
+ * inputs, accounts that could not be identified), locate the accounts of the rest and start
+ * reading them all at once. Returns the located accounts.
+ */
+export async function locateAccounts(ctx: StackCheckContext): Promise<TargetAccount[]> {
+    for (const p of ctx.invalid) {
+        ctx.report(invalidProviderMessage(p), [p.provider]);
+    }
+    const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
+    startReading(ctx.session, ctx.config, accounts);
+    for (const u of unidentified) {
+        ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
+    }
+    return accounts;
 }
 
 /**
