@@ -39,8 +39,6 @@ export interface TargetAccount {
     providers: ProviderRef[];
     /** Targets that reach this account, in provider order; the first is used to read it. */
     targets: Target[];
-    /** How the account was identified: the caller ARN, or "role ARN" when a role names it. */
-    identifiedBy: string;
 }
 
 /** Providers whose account could not be identified. */
@@ -125,7 +123,6 @@ export class PostureSession {
                     partition,
                     providers: [...group.providers],
                     targets: [group.target],
-                    identifiedBy: identity.value.arn,
                 });
             }
         }

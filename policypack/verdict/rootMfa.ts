@@ -52,8 +52,3 @@ export function rootMfaVerdict(reading: PostureReading): RootMfaVerdict {
     }
     return { status: "noncompliant", found: "root MFA is not enabled and the root user has a password" };
 }
-
-/** True for the verdicts that report a violation. */
-export function isViolation(v: RootMfaVerdict): v is Extract<RootMfaVerdict, { status: "noncompliant" | "undetermined" }> {
-    return v.status === "noncompliant" || v.status === "undetermined";
-}
