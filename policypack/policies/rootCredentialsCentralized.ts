@@ -5,14 +5,13 @@
  * still be recovered or still holds credentials.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { commonSchemaProperties } from "../config";
 import type { TargetAccount } from "../posture/session";
 import { describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
 import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm } from "../report/organization";
 import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { StackCheckContext, locateAccounts, runStackCheck } from "./stackCheck";
+import { StackCheckContext, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootCredentialsCentralizedMetadata = {
@@ -33,14 +32,7 @@ export const rootCredentialsCentralizedMetadata = {
 
 /** The stack validation policy. */
 export const rootCredentialsCentralized: StackValidationPolicy = {
-    name: rootCredentialsCentralizedMetadata.name,
-    description: rootCredentialsCentralizedMetadata.description,
-    enforcementLevel: rootCredentialsCentralizedMetadata.enforcementLevel,
-    severity: rootCredentialsCentralizedMetadata.severity,
-    framework: rootCredentialsCentralizedMetadata.framework,
-    remediationSteps: rootCredentialsCentralizedMetadata.remediationSteps,
-    url: rootCredentialsCentralizedMetadata.url,
-    configSchema: { properties: commonSchemaProperties },
+    ...policyFields(rootCredentialsCentralizedMetadata),
     validateStack: (args, reportViolation) => runStackCheck(rootCredentialsCentralizedMetadata.name, args, reportViolation, checkCentralizedRoot),
 };
 

@@ -7,26 +7,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { CommonConfig, commonSchemaProperties, readCommonConfig } from "../config";
+import { CommonConfig, readCommonConfig } from "../config";
 import { isAwsProviderType, readProvider } from "../discover/providers";
 import { sharedSession } from "../posture/session";
 import { invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { redactorFor } from "../report/redact";
 import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { configErrorMessage, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
+import { configErrorMessage, policyFields, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
 
 const NAME = "aws-root-mfa-before-deploy";
 
 /** The resource validation policy. */
 export const rootMfaBeforeDeploy: ResourceValidationPolicy = {
-    name: NAME,
-    description: "In an update, an AWS provider must not deploy into an account whose root user has no MFA (CIS AWS Foundations Benchmark v5.0.0, 1.4); checked before any resource using the provider changes.",
-    enforcementLevel: rootMfaEnabledMetadata.enforcementLevel,
-    severity: rootMfaEnabledMetadata.severity,
-    framework: rootMfaEnabledMetadata.framework,
-    remediationSteps: rootMfaEnabledMetadata.remediationSteps,
-    url: rootMfaEnabledMetadata.url,
-    configSchema: { properties: commonSchemaProperties },
+    ...policyFields({
+        ...rootMfaEnabledMetadata,
+        name: NAME,
+        description: "In an update, an AWS provider must not deploy into an account whose root user has no MFA (CIS AWS Foundations Benchmark v5.0.0, 1.4); checked before any resource using the provider changes.",
+    }),
     validateResource: (args, reportViolation) => {
         if (!isAwsProviderType(args.type)) {
             return;

@@ -3,7 +3,7 @@
  * for the 'root' user account", checked live in every AWS account the stack deploys into.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { CommonConfig, commonSchemaProperties } from "../config";
+import type { CommonConfig } from "../config";
 import type { ProviderSettings } from "../discover/settings";
 import type { PostureSession, TargetAccount } from "../posture/session";
 import { describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
@@ -12,7 +12,7 @@ import { accountRuleBreaches } from "../verdict/accountRules";
 import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
-import { StackCheckContext, locateAccounts, runStackCheck } from "./stackCheck";
+import { StackCheckContext, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootMfaEnabledMetadata = {
@@ -45,14 +45,7 @@ export const rootMfaEnabledMetadata = {
 
 /** The stack validation policy. */
 export const rootMfaEnabled: StackValidationPolicy = {
-    name: rootMfaEnabledMetadata.name,
-    description: rootMfaEnabledMetadata.description,
-    enforcementLevel: rootMfaEnabledMetadata.enforcementLevel,
-    severity: rootMfaEnabledMetadata.severity,
-    framework: rootMfaEnabledMetadata.framework,
-    remediationSteps: rootMfaEnabledMetadata.remediationSteps,
-    url: rootMfaEnabledMetadata.url,
-    configSchema: { properties: commonSchemaProperties },
+    ...policyFields(rootMfaEnabledMetadata),
     validateStack: (args, reportViolation) => runStackCheck(rootMfaEnabledMetadata.name, args, reportViolation, checkRootMfa),
 };
 

@@ -3,13 +3,30 @@
  * providers, keep secrets out of every message, never let an error escape as a gRPC error, and
  * surface providers unknown during preview only after every known account was reported.
  */
-import type { ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { CommonConfig, ConfigError, readCommonConfig } from "../config";
+import type { EnforcementLevel, PolicyComplianceFramework, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } from "../config";
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { describeProviders, invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { Redactor, redactorFor } from "../report/redact";
+
+/** A policy's metadata as the pack keeps it beside the policy's logic. */
+export interface PolicyMetadata {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    severity: "low" | "medium" | "high" | "critical";
+    framework: PolicyComplianceFramework;
+    remediationSteps: string;
+    url: string;
+}
+
+/** The fields of a policy that come from its metadata, and the config schema every policy shares. */
+export function policyFields(meta: PolicyMetadata): Omit<StackValidationPolicy, "validateStack"> {
+    const { name, description, enforcementLevel, severity, framework, remediationSteps, url } = meta;
+    return { name, description, enforcementLevel, severity, framework, remediationSteps, url, configSchema: { properties: commonSchemaProperties } };
+}
 
 /** What a policy's own check gets. */
 export interface StackCheckContext {
