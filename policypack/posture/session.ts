@@ -4,16 +4,15 @@
  */
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
-import type { AccountSummary, Identity, Outcome } from "./calls";
-import type { CheckFailure, Step } from "./failure";
-import { concurrencyLimit } from "./limits";
-import { FeaturesAnswer, Membership, OrganizationFeatures, featuresOf } from "./organization";
-import type { AccountReader, ReadRequest } from "./reader";
-import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
-import { WorkerReader } from "./workerReader";
+import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary, resolveCredentials } from "./calls";
+import type { Credentials } from "./sdk";
+import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
+import { CheckFailure, Step, classifyFailure } from "./failure";
 
 // Steps that fail because of the reader's own credentials, not because of the account.
 const REACH_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role"]);
+import { concurrencyLimit, withDeadline } from "./limits";
+import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
 /** How the posture stage may use AWS. */
 export interface PostureOptions {
@@ -64,6 +63,7 @@ export interface OrganizationPosture {
 /** What a run has asked AWS, shared by every policy of the pack within the run. */
 export class RunCache {
     readonly createdAt = Date.now();
+    readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
     /** Which reader's answer an account's cached summary or membership is. */
     readonly readers = new Map<string, string>();
     /** One session per set of options, so every policy and resource check shares its bounds. */
@@ -79,6 +79,7 @@ export class RunCache {
 /** One policy's access to the live accounts: its own limits, the run's shared answers. */
 export class PostureSession {
     private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
+    private readonly credentials: RunCache["credentials"];
     private readonly readers: RunCache["readers"];
     private readonly identities: RunCache["identities"];
     private readonly summaries: RunCache["summaries"];
@@ -86,9 +87,9 @@ export class PostureSession {
     private readonly features: RunCache["features"];
     private readonly accounts: RunCache["accounts"];
 
-    constructor(readonly options: PostureOptions, cache: RunCache = new RunCache(), private readonly reader: AccountReader = workerReader()) {
+    constructor(readonly options: PostureOptions, cache: RunCache = new RunCache()) {
         this.run = concurrencyLimit(options.concurrency);
-        ({ readers: this.readers, identities: this.identities, summaries: this.summaries, memberships: this.memberships, features: this.features, accounts: this.accounts } = cache);
+        ({ credentials: this.credentials, readers: this.readers, identities: this.identities, summaries: this.summaries, memberships: this.memberships, features: this.features, accounts: this.accounts } = cache);
     }
 
     /** Groups providers by target and finds the account of each group. */
@@ -137,7 +138,9 @@ export class PostureSession {
             const { accountId, partition, roleArn } = target.knownAccount;
             return Promise.resolve({ ok: true, value: { accountId, partition, arn: roleArn } });
         }
-        return memo(this.identities, target.key, () => this.onTarget<Identity>(target, { kind: "identify" }));
+        return memo(this.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
+            return this.withClients(target, signal, (clients) => identify(clients, signal));
+        }));
     }
 
     /**
@@ -145,12 +148,14 @@ export class PostureSession {
      * else with the credentials of the account's first target.
      */
     accountSummary(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<AccountSummary>> {
-        return this.readOnce(this.summaries, account, auditRoleArn, { kind: "account-summary", via: auditRoleArn });
+        return this.readOnce(this.summaries, account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
+            (clients, signal) => readAccountSummary(clients, signal, auditRoleArn));
     }
 
     /** The account's organization (read like its summary) and that organization's centralized root access features. */
     async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined, auditRoleArn?: string): Promise<OrganizationPosture> {
-        const membership = await this.readOnce(this.memberships, account, auditRoleArn, { kind: "describe-organization", accountId: account.accountId, via: auditRoleArn });
+        const membership = await this.readOnce(this.memberships, account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
+            (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn));
         if (!membership.ok || membership.value.kind === "standalone") {
             return { membership };
         }
@@ -162,16 +167,17 @@ export class PostureSession {
      * (or the audit role). Only when those credentials themselves failed does another provider's
      * reader try again, so one provider's broken credentials are never reported for another's.
      */
-    private readOnce<T>(cache: Map<string, Promise<Outcome<T>>>, account: TargetAccount, auditRoleArn: string | undefined, request: ReadRequest): Promise<Outcome<T>> {
+    private readOnce<T>(cache: Map<string, Promise<Outcome<T>>>, account: TargetAccount, auditRoleArn: string | undefined, s: Step,
+        call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
         const reader = this.readerOf(account, auditRoleArn);
-        const accountKey = `${request.kind}|${account.accountId}|${auditRoleArn ?? ""}`;
+        const accountKey = `${s.kind}|${account.accountId}|${auditRoleArn ?? ""}`;
         const first = memo(cache, accountKey, () => {
             this.readers.set(accountKey, reader.key);
-            return this.onTarget<T>(reader, request);
+            return this.onTarget(reader, s, call);
         });
         return first.then((outcome) => outcome.ok || !REACH_STEPS.has(outcome.failure.step.kind) || this.readers.get(accountKey) === reader.key
             ? outcome
-            : memo(cache, `${accountKey}|${reader.key}`, () => this.onTarget<T>(reader, request)));
+            : memo(cache, `${accountKey}|${reader.key}`, () => this.onTarget(reader, s, call)));
     }
 
     /**
@@ -212,7 +218,8 @@ export class PostureSession {
 
     /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
     private featuresFrom(source: { key: string; via: string; target: Target }): Promise<Outcome<FeaturesAnswer>> {
-        return memo(this.features, source.key, () => this.onTarget<FeaturesAnswer>(source.target, { kind: "organization-features", via: source.via }));
+        return memo(this.features, source.key, () => this.onTarget(source.target, { kind: "organization-features", via: source.via },
+            (clients, signal) => listOrganizationFeatures(clients, source.via, signal)));
     }
 
     /**
@@ -224,12 +231,33 @@ export class PostureSession {
         return auditRoleArn ? viaRole(account.targets[0], auditRoleArn, "aws-root-mfa-audit") : account.targets[0];
     }
 
+    /** One call with a target's credentials, bounded. */
+    private onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        return this.bounded(s, (signal) => this.withClients(target, signal, (clients) => call(clients, signal)));
+    }
+
     /**
-     * One read with a target's credentials: waits for a concurrency slot, then runs on the posture
-     * worker under the per-unit deadline.
+     * Clients with the target's credentials (resolved once per target and run) for one unit of
+     * work, released after it: holding SDK clients for hundreds of accounts costs more memory than
+     * making them again.
      */
-    private onTarget<T>(target: Target, request: ReadRequest): Promise<Outcome<T>> {
-        return this.run(() => this.reader.read(target, request, this.options.limits, this.options.timeoutSeconds) as Promise<Outcome<T>>);
+    private async withClients<T>(target: Target, signal: AbortSignal, use: (clients: AccountClients) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        const creds = await memo(this.credentials, target.key, () => resolveCredentials(target, this.options.limits, signal));
+        if (!creds.ok) {
+            return creds;
+        }
+        const clients = makeClients(target, creds.value, this.options.limits);
+        try {
+            return await use(clients);
+        } finally {
+            clients.destroy();
+        }
+    }
+
+    /** One unit of work: waits for a concurrency slot, then runs under the per-unit deadline. */
+    private bounded<T>(s: Step, work: (signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        return this.run(() => withDeadline(this.options.timeoutSeconds, work)
+            .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) })));
     }
 }
 
@@ -240,13 +268,6 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
         cache.set(key, value);
     }
     return value;
-}
-
-let sharedReader: AccountReader | undefined;
-
-/** The process's one posture worker. */
-function workerReader(): AccountReader {
-    return (sharedReader ??= new WorkerReader());
 }
 
 // A run of the pack (one preview or update) lasts well under this; a later run reads afresh.
