@@ -46,7 +46,7 @@ function prefetchProvider(args: ResourceValidationArgs): void {
             return;
         }
         const config = readCommonConfig(args.getConfig<Record<string, unknown>>());
-        const session = sharedSession(config.posture);
+        const session = sharedSession(config.posture, "resource");
         session.locate([discovered]).then(({ accounts }) => startReading(session, config, accounts), () => undefined);
     } catch {
         // A provider that cannot be read now is reported by the stack policies at the end.
@@ -73,7 +73,7 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
         return;
     }
     try {
-        const session = sharedSession(config.posture);
+        const session = sharedSession(config.posture, "resource");
         const { accounts, unidentified } = await session.locate([discovered]);
         for (const u of unidentified) {
             report(unidentifiedMessage(u.providers, u.failure));

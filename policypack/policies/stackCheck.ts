@@ -63,7 +63,7 @@ export async function runStackCheck(
     const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
     const unknown = discovered.filter((p): p is UnknownProvider => p.status === "unknown");
     try {
-        await check({ config, raw, ready, invalid, session: sharedSession(config.posture), report });
+        await check({ config, raw, ready, invalid, session: sharedSession(config.posture, "stack"), report });
     } catch (e) {
         // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
         report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e), discovered.map((p) => p.provider));

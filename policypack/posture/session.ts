@@ -2,6 +2,7 @@
  * One run's view of the live accounts: which account each provider reaches and what each account
  * says, each asked once however many providers and policies need it.
  */
+import { analyzerMessages } from "../analyzerMessages";
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary, resolveCredentials } from "./calls";
@@ -63,6 +64,8 @@ export interface OrganizationPosture {
 /** What a run has asked AWS, shared by every policy of the pack within the run. */
 export class RunCache {
     readonly createdAt = Date.now();
+    /** The stack analysis (by count) this cache served, once it has served one. */
+    servedStack: number | undefined;
     readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
     /** Which reader's answer an account's cached summary or membership is. */
     readonly readers = new Map<string, string>();
@@ -273,14 +276,45 @@ function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
 // A run of the pack (one preview or update) lasts well under this; a later run reads afresh.
 const RUN_CACHE_TTL_MS = 5 * 60_000;
 let runCache: RunCache | undefined;
+let stackAnalyses = 0;
+
+/**
+ * Marks the start of an AnalyzeStack call. The stack analysis is the end of a run: answers read
+ * during the run's Analyze calls serve it, and whatever comes after it — another AnalyzeStack, or
+ * the Analyze calls of the update that follows a preview — reads the accounts afresh.
+ */
+export function beginStackAnalysis(): void {
+    stackAnalyses += 1;
+}
+
+/** Wraps the engine's AnalyzeStack request so each call marks a run's end. Idempotent. */
+export function installRunBoundaries(): void {
+    const request = analyzerMessages()?.AnalyzeStackRequest?.prototype;
+    const original = request?.getResourcesList;
+    if (!request || typeof original !== "function" || (original as { boundary?: boolean }).boundary) {
+        return;
+    }
+    const wrapped = function (this: unknown) {
+        beginStackAnalysis();
+        return original.call(this);
+    };
+    request.getResourcesList = Object.assign(wrapped, { boundary: true });
+}
 
 /**
  * A session over the run's shared cache, so each account is asked once per run whichever policies
- * and resource checks need it. A cache older than two minutes is replaced.
+ * and resource checks need it. `during` says who asks: a stack policy (within an AnalyzeStack) or
+ * a resource check (an Analyze call). A cache that served an earlier stack analysis, or that is
+ * older than five minutes, is replaced.
  */
-export function sharedSession(options: PostureOptions, now: number = Date.now()): PostureSession {
-    if (!runCache || now - runCache.createdAt > RUN_CACHE_TTL_MS) {
+export function sharedSession(options: PostureOptions, during: "stack" | "resource", now: number = Date.now()): PostureSession {
+    const served = runCache?.servedStack;
+    if (!runCache || now - runCache.createdAt > RUN_CACHE_TTL_MS
+        || (served !== undefined && (during === "resource" || served !== stackAnalyses))) {
         runCache = new RunCache();
+    }
+    if (during === "stack") {
+        runCache.servedStack = stackAnalyses;
     }
     const cache = runCache;
     return memoSync(cache.sessions, JSON.stringify(options), () => new PostureSession(options, cache));

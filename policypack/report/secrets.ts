@@ -4,7 +4,7 @@
  * which leaves the pack no way to know what must never be printed. This collector notes each
  * secret as the engine sent it, before @pulumi/policy (pinned at 1.21.0) unwraps it.
  */
-import { dirname } from "node:path";
+import { analyzerMessages } from "../analyzerMessages";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -104,11 +104,8 @@ export function installSecretCollector(isProviderType: (type: string) => boolean
         return;
     }
     installed = true;
-    let proto: Record<string, { prototype: { getProperties?: () => unknown; getType?: () => string; getUrn?: () => string } } | undefined>;
-    try {
-        const policyDir = dirname(require.resolve("@pulumi/policy"));
-        proto = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] }));
-    } catch {
+    const proto = analyzerMessages();
+    if (!proto) {
         return;
     }
     // The same message is read again by every policy of a run: walk each one once.

@@ -297,6 +297,22 @@ describe("aws-root-mfa-enabled through the engine protocol", function () {
         assert.equal(world.fake.calls.length, before);
     });
 
+    it("each AnalyzeStack is its own run: a fixed account, or a fault that passed, is read afresh", async () => {
+        const a = accountWithRole(world, NONCOMPLIANT);
+        const p = roleProvider("prod", [a.roleArn]);
+        assert.equal(ofPolicy(await world.pack.analyzeStack([p])).length, 1);
+        world.fake.setSummary(a.accountId, COMPLIANT);
+        assert.deepEqual(ofPolicy(await world.pack.analyzeStack([p])), []);
+        assert.equal(world.fake.count("GetAccountSummary", a.accountId), 2);
+
+        // Throttled through all 4 attempts of run 1; the next run must not reuse that failure.
+        const b = accountWithRole(world, COMPLIANT);
+        world.fake.fault({ action: "GetAccountSummary", accountId: b.accountId, kind: "throttle", times: 4 });
+        const q = roleProvider("throttled", [b.roleArn]);
+        assert.match(ofPolicy(await world.pack.analyzeStack([q]))[0]?.message ?? "", /kept throttling/);
+        assert.deepEqual(ofPolicy(await world.pack.analyzeStack([q])), []);
+    });
+
     it("invalid policy config fails closed instead of crashing", async () => {
         await world.pack.configure({ [POLICY]: { exemptions: [{ accountId: "12", reason: "" }] } });
         const a = accountWithRole(world, COMPLIANT);
