@@ -16,7 +16,7 @@ export class InputError extends Error {
 }
 
 /** The raw value of one input; undefined, null and "" count as absent. */
-export function readRaw(props: Record<string, unknown>, input: string): unknown {
+function readRaw(props: Record<string, unknown>, input: string): unknown {
     const value = props[input];
     return value === null || value === "" ? undefined : value;
 }

@@ -31,7 +31,6 @@ export function policyFields(meta: PolicyMetadata): Omit<StackValidationPolicy, 
 /** What a policy's own check gets. */
 export interface StackCheckContext {
     config: CommonConfig;
-    raw: Record<string, unknown>;
     ready: ReadyProvider[];
     invalid: InvalidProvider[];
     session: PostureSession;
@@ -63,7 +62,7 @@ export async function runStackCheck(
     const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
     const unknown = discovered.filter((p): p is UnknownProvider => p.status === "unknown");
     try {
-        await check({ config, raw, ready, invalid, session: sharedSession(config.posture, "stack"), report });
+        await check({ config, ready, invalid, session: sharedSession(config.posture, "stack"), report });
     } catch (e) {
         // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
         report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e), discovered.map((p) => p.provider));

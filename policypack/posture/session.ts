@@ -9,11 +9,11 @@ import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClient
 import type { Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, Step, classifyFailure } from "./failure";
+import { concurrencyLimit, withDeadline } from "./limits";
+import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
 // Steps that fail because of the reader's own credentials, not because of the account.
 const REACH_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role"]);
-import { concurrencyLimit, withDeadline } from "./limits";
-import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
 /** How the posture stage may use AWS. */
 export interface PostureOptions {
@@ -54,7 +54,7 @@ export interface StackAccounts {
     unidentified: UnidentifiedTarget[];
 }
 
-/** The root posture of one account: its summary and, when asked, its organization. */
+/** Where one account stands in AWS Organizations, and what its organization has enabled. */
 export interface OrganizationPosture {
     membership: Outcome<Membership>;
     /** Present for members and management accounts whose membership was read. */
@@ -82,17 +82,9 @@ export class RunCache {
 /** One policy's access to the live accounts: its own limits, the run's shared answers. */
 export class PostureSession {
     private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
-    private readonly credentials: RunCache["credentials"];
-    private readonly readers: RunCache["readers"];
-    private readonly identities: RunCache["identities"];
-    private readonly summaries: RunCache["summaries"];
-    private readonly memberships: RunCache["memberships"];
-    private readonly features: RunCache["features"];
-    private readonly accounts: RunCache["accounts"];
 
-    constructor(readonly options: PostureOptions, cache: RunCache = new RunCache()) {
+    constructor(readonly options: PostureOptions, private readonly cache: RunCache = new RunCache()) {
         this.run = concurrencyLimit(options.concurrency);
-        ({ credentials: this.credentials, readers: this.readers, identities: this.identities, summaries: this.summaries, memberships: this.memberships, features: this.features, accounts: this.accounts } = cache);
     }
 
     /** Groups providers by target and finds the account of each group. */
@@ -130,7 +122,7 @@ export class PostureSession {
             }
         }
         for (const account of accounts.values()) {
-            this.accounts.set(account.accountId, account);
+            this.cache.accounts.set(account.accountId, account);
         }
         return { accounts: [...accounts.values()], unidentified };
     }
@@ -141,7 +133,7 @@ export class PostureSession {
             const { accountId, partition, roleArn } = target.knownAccount;
             return Promise.resolve({ ok: true, value: { accountId, partition, arn: roleArn } });
         }
-        return memo(this.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
+        return memo(this.cache.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
             return this.withClients(target, signal, (clients) => identify(clients, signal));
         }));
     }
@@ -151,13 +143,13 @@ export class PostureSession {
      * else with the credentials of the account's first target.
      */
     accountSummary(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<AccountSummary>> {
-        return this.readOnce(this.summaries, account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
+        return this.readOnce(this.cache.summaries, account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
             (clients, signal) => readAccountSummary(clients, signal, auditRoleArn));
     }
 
     /** The account's organization (read like its summary) and that organization's centralized root access features. */
     async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined, auditRoleArn?: string): Promise<OrganizationPosture> {
-        const membership = await this.readOnce(this.memberships, account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
+        const membership = await this.readOnce(this.cache.memberships, account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
             (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn));
         if (!membership.ok || membership.value.kind === "standalone") {
             return { membership };
@@ -175,10 +167,10 @@ export class PostureSession {
         const reader = this.readerOf(account, auditRoleArn);
         const accountKey = `${s.kind}|${account.accountId}|${auditRoleArn ?? ""}`;
         const first = memo(cache, accountKey, () => {
-            this.readers.set(accountKey, reader.key);
+            this.cache.readers.set(accountKey, reader.key);
             return this.onTarget(reader, s, call);
         });
-        return first.then((outcome) => outcome.ok || !REACH_STEPS.has(outcome.failure.step.kind) || this.readers.get(accountKey) === reader.key
+        return first.then((outcome) => outcome.ok || !REACH_STEPS.has(outcome.failure.step.kind) || this.cache.readers.get(accountKey) === reader.key
             ? outcome
             : memo(cache, `${accountKey}|${reader.key}`, () => this.onTarget(reader, s, call)));
     }
@@ -190,7 +182,7 @@ export class PostureSession {
      */
     private async organizationFeatures(account: TargetAccount, membership: Exclude<Membership, { kind: "standalone" }>, roleArn: string | undefined): Promise<OrganizationFeatures> {
         const orgId = membership.organizationId;
-        const management = this.accounts.get(membership.managementAccountId);
+        const management = this.cache.accounts.get(membership.managementAccountId);
         const source = management
             ? { key: `account:${management.accountId}`, via: `management account ${management.accountId}`, target: management.targets[0] }
             : roleArn
@@ -221,7 +213,7 @@ export class PostureSession {
 
     /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
     private featuresFrom(source: { key: string; via: string; target: Target }): Promise<Outcome<FeaturesAnswer>> {
-        return memo(this.features, source.key, () => this.onTarget(source.target, { kind: "organization-features", via: source.via },
+        return memo(this.cache.features, source.key, () => this.onTarget(source.target, { kind: "organization-features", via: source.via },
             (clients, signal) => listOrganizationFeatures(clients, source.via, signal)));
     }
 
@@ -245,7 +237,7 @@ export class PostureSession {
      * making them again.
      */
     private async withClients<T>(target: Target, signal: AbortSignal, use: (clients: AccountClients) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const creds = await memo(this.credentials, target.key, () => resolveCredentials(target, this.options.limits, signal));
+        const creds = await memo(this.cache.credentials, target.key, () => resolveCredentials(target, this.options.limits, signal));
         if (!creds.ok) {
             return creds;
         }
@@ -264,13 +256,11 @@ export class PostureSession {
     }
 }
 
-function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
-    let value = cache.get(key);
-    if (!value) {
-        value = make();
-        cache.set(key, value);
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+    if (!cache.has(key)) {
+        cache.set(key, make());
     }
-    return value;
+    return cache.get(key) as T;
 }
 
 // A run of the pack (one preview or update) lasts well under this; a later run reads afresh.
@@ -283,7 +273,7 @@ let stackAnalyses = 0;
  * during the run's Analyze calls serve it, and whatever comes after it — another AnalyzeStack, or
  * the Analyze calls of the update that follows a preview — reads the accounts afresh.
  */
-export function beginStackAnalysis(): void {
+function beginStackAnalysis(): void {
     stackAnalyses += 1;
 }
 
@@ -317,14 +307,6 @@ export function sharedSession(options: PostureOptions, during: "stack" | "resour
         runCache.servedStack = stackAnalyses;
     }
     const cache = runCache;
-    return memoSync(cache.sessions, JSON.stringify(options), () => new PostureSession(options, cache));
+    return memo(cache.sessions, JSON.stringify(options), () => new PostureSession(options, cache));
 }
 
-function memoSync<T>(cache: Map<string, T>, key: string, make: () => T): T {
-    let value = cache.get(key);
-    if (value === undefined) {
-        value = make();
-        cache.set(key, value);
-    }
-    return value;
-}

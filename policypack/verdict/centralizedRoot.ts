@@ -35,7 +35,7 @@ export function rootCredentialsManagementOn(features: OrganizationFeatures | und
 }
 
 /** Root credentials the summary does not prove absent (a missing entry proves nothing). */
-export function remainingRootCredentials(summary: AccountSummary): RootCredential[] {
+function remainingRootCredentials(summary: AccountSummary): RootCredential[] {
     const e = summary.entries;
     const remaining: RootCredential[] = [];
     if (e.AccountPasswordPresent !== 0) {

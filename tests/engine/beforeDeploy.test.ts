@@ -4,15 +4,11 @@
  */
 import { strict as assert } from "node:assert";
 import { providerResource, resourceUsing } from "../harness/engine";
-import { World, accountWithRole, startWorld, stopWorld } from "../support/world";
+import { World, accountWithRole, roleProvider, startWorld, stopWorld } from "../support/world";
 
 const GATE = "aws-root-mfa-before-deploy";
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
 const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1 };
-
-function roleProvider(name: string, roleArn: string) {
-    return providerResource(name, { region: "us-east-1", assumeRoles: JSON.stringify([{ roleArn }]) });
-}
 
 describe("aws-root-mfa-before-deploy through the engine protocol", function () {
     this.timeout(60_000);

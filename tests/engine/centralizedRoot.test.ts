@@ -3,8 +3,7 @@
  * local endpoint.
  */
 import { strict as assert } from "node:assert";
-import { Diagnostic, StackResource, providerResource } from "../harness/engine";
-import { World, accountWithRole, freshAccountId, member, organization, startWorld, stopWorld } from "../support/world";
+import { World, accountWithRole, diagnosticsOf, freshAccountId, member, organization, roleProvider, startWorld, stopWorld } from "../support/world";
 
 const MFA = "aws-root-mfa-enabled";
 const CENTRAL = "aws-root-credentials-centralized";
@@ -12,13 +11,7 @@ const REMOVED = { AccountMFAEnabled: 0, AccountPasswordPresent: 0, AccountAccess
 const NO_PASSWORD = REMOVED;
 const PASSWORD_NO_MFA = { AccountMFAEnabled: 0, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 };
 
-function roleProvider(name: string, roleArn: string): StackResource {
-    return providerResource(name, { region: "us-east-1", assumeRoles: JSON.stringify([{ roleArn }]) });
-}
-
-function of(ds: Diagnostic[], policy: string): Diagnostic[] {
-    return ds.filter((d) => d.policyName === policy);
-}
+const of = diagnosticsOf;
 
 describe("centralized root access through the engine protocol", function () {
     this.timeout(60_000);

@@ -3,25 +3,16 @@
  * protocol, reading live posture from the local AWS-compatible endpoint through the real SDK.
  */
 import { strict as assert } from "node:assert";
-import { Diagnostic, StackResource, UNKNOWN, providerResource, resourceUsing, secret } from "../harness/engine";
-import { World, accountWithRole, freshAccountId, startWorld, stopWorld } from "../support/world";
+import { Diagnostic, UNKNOWN, providerResource, resourceUsing, secret } from "../harness/engine";
+import { World, accountWithRole, diagnosticsOf, freshAccountId, roleProvider, startWorld, stopWorld } from "../support/world";
 
 const POLICY = "aws-root-mfa-enabled";
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
 const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1 };
 const NO_PASSWORD = { AccountMFAEnabled: 0, AccountPasswordPresent: 0 };
 
-function roleProvider(name: string, roleArns: string[], extra: Record<string, unknown> = {}): StackResource {
-    return providerResource(name, {
-        region: "us-east-1",
-        assumeRoles: JSON.stringify(roleArns.map((roleArn) => ({ roleArn, sessionName: "deploy" }))),
-        skipCredentialsValidation: "false",
-        ...extra,
-    });
-}
-
 function ofPolicy(ds: Diagnostic[]): Diagnostic[] {
-    return ds.filter((d) => d.policyName === POLICY);
+    return diagnosticsOf(ds, POLICY);
 }
 
 describe("aws-root-mfa-enabled through the engine protocol", function () {

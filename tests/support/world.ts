@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
-import { PackProcess, startPack } from "../harness/engine";
+import { Diagnostic, PackProcess, StackResource, providerResource, startPack } from "../harness/engine";
 
 /** The repository root: the pack's directory. */
 export const PACK_DIR = path.resolve(__dirname, "../..");
@@ -107,4 +107,19 @@ export function member(world: World, organizationId: string, summary: Record<str
     world.fake.addAccount({ id: accountId, organizationId, summary });
     const roleArn = world.fake.addRole(accountId, "Deploy", { trustedAccounts: [world.homeAccount] });
     return { accountId, roleArn };
+}
+
+/** An explicit AWS provider that assumes these roles in order, shaped as pulumi-aws sends it. */
+export function roleProvider(name: string, roleArns: string | string[], extra: Record<string, unknown> = {}): StackResource {
+    return providerResource(name, {
+        region: "us-east-1",
+        assumeRoles: JSON.stringify((Array.isArray(roleArns) ? roleArns : [roleArns]).map((roleArn) => ({ roleArn, sessionName: "deploy" }))),
+        skipCredentialsValidation: "false",
+        ...extra,
+    });
+}
+
+/** The diagnostics of one policy. */
+export function diagnosticsOf(ds: Diagnostic[], policy: string): Diagnostic[] {
+    return ds.filter((d) => d.policyName === policy);
 }
