@@ -6,6 +6,7 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { Exemption } from "./verdict/exemptions";
 import { DEFAULT_POSTURE_OPTIONS, PostureOptions } from "./posture/session";
+import { EndpointTrust, originOf } from "./posture/trust";
 
 /** Settings every policy of the pack takes. */
 export interface CommonConfig {
@@ -22,6 +23,8 @@ export interface CommonConfig {
 const DATE = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 const ROLE_ARN = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$";
 const ORGANIZATION_ID = "^o-[a-z0-9]{10,32}$";
+// An http(s) URL without user info; a path is allowed and ignored (scheme, host and port must match).
+const ENDPOINT_URL = "^https?://[^/?#@\\s]+(/[^\\s]*)?$";
 
 /** JSON schema properties shared by the pack's policies (never `enforcementLevel`: the pack would exit). */
 export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
@@ -52,6 +55,12 @@ export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
         type: "string",
         pattern: "^arn:(aws[a-z-]*|\\{partition\\}):iam::\\{accountId\\}:role/.+$",
         description: "Template of a role in each target account through which its posture is read instead of the deployment credentials, e.g. arn:{partition}:iam::{accountId}:role/RootMfaAudit. Assumed with the deployment's base credentials; the account itself is still found with the provider's own credentials.",
+    },
+    trustedEndpoints: {
+        type: "array",
+        default: [],
+        items: { type: "string", pattern: ENDPOINT_URL },
+        description: "Endpoints besides genuine AWS ones that the pack may send requests to, such as a private AWS-compatible endpoint (LocalStack): URLs whose scheme, host and port an endpoint override must match to be followed (provider endpoints, AWS_ENDPOINT_URL*, a profile's endpoint_url). An override that matches none gets no request: the providers that use it fail closed.",
     },
     timeoutSeconds: {
         type: "number",
@@ -86,6 +95,7 @@ export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
         auditRoleFor: readAuditRole(raw.auditRoleArn),
         posture: {
             ...DEFAULT_POSTURE_OPTIONS,
+            trust: readTrustedEndpoints(raw.trustedEndpoints),
             timeoutSeconds: readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false),
             concurrency: readNumber(raw, "concurrency", DEFAULT_POSTURE_OPTIONS.concurrency, 1, 256, true),
         },
@@ -101,6 +111,21 @@ function readNumber(raw: Record<string, unknown>, key: string, fallback: number,
         throw new ConfigError(key, `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}`);
     }
     return v;
+}
+
+function readTrustedEndpoints(v: unknown): EndpointTrust {
+    if (v === undefined || v === null) {
+        return new EndpointTrust([]);
+    }
+    if (!Array.isArray(v)) {
+        throw new ConfigError("trustedEndpoints", "must be a list of http(s) URLs");
+    }
+    v.forEach((url, i) => {
+        if (typeof url !== "string" || !new RegExp(ENDPOINT_URL).test(url) || originOf(url) === undefined) {
+            throw new ConfigError(`trustedEndpoints[${i}]`, "must be an http(s) URL without user name or password, e.g. http://127.0.0.1:4566");
+        }
+    });
+    return new EndpointTrust(v as string[]);
 }
 
 function readExemptions(v: unknown): Exemption[] {

@@ -11,19 +11,29 @@ import { defaultRegionOf, parseRoleArn } from "./roleArn";
 export type BaseCredentials =
     | { source: "web-identity"; webIdentity: WebIdentitySpec }
     | { source: "static"; keys: StaticKeys }
-    | { source: "profile"; profile: string; configFile?: string; credentialsFile?: string }
-    | { source: "default-chain"; configFile?: string; credentialsFile?: string };
+    | { source: "profile"; profile: string }
+    | { source: "default-chain" };
+
+/** The shared config and credentials files the provider names (only the first of each reaches the SDK). */
+export interface ProfileFiles {
+    configFile?: string;
+    credentialsFile?: string;
+}
 
 /** How to reach one account: everything the posture stage needs to make its calls. */
 export interface Target {
     /** Equal for providers that resolve credentials the same way; secrets only enter it hashed. */
     key: string;
     base: BaseCredentials;
+    files: ProfileFiles;
     assumeRoles: AssumeRoleSpec[];
     region: string;
     stsRegion: string;
     endpoints: ServiceEndpoints;
-    /** Known from the last assumed role's ARN; otherwise found with sts:GetCallerIdentity. */
+    /**
+     * Named by the last assumed role's ARN (believed once a trusted STS issued that role's
+     * credentials); otherwise found with sts:GetCallerIdentity.
+     */
     knownAccount?: { accountId: string; partition: string; roleArn: string };
 }
 
@@ -36,24 +46,29 @@ export interface TargetEnv {
 // Salted per process so even the hash of a secret means nothing outside this run.
 const salt = randomBytes(16);
 
-/** Builds the target of a provider, mirroring the provider's own precedence of credential sources. */
+/**
+ * Builds the target of a provider, mirroring the provider's own precedence of credential sources
+ * (aws-sdk-go-base v2): its static keys win, and then its web identity (which is ignored when
+ * static keys are set), then its profile, then the environment (posture/credentials.ts ranks it).
+ */
 export function targetOf(settings: ProviderSettings, env: TargetEnv = process.env): Target {
-    const configFile = settings.sharedConfigFiles?.[0];
-    const credentialsFile = settings.sharedCredentialsFiles?.[0];
-    const base: BaseCredentials = settings.webIdentity
-        ? { source: "web-identity", webIdentity: settings.webIdentity }
-        : settings.staticKeys
-            ? { source: "static", keys: settings.staticKeys }
+    const files: ProfileFiles = { configFile: settings.sharedConfigFiles?.[0], credentialsFile: settings.sharedCredentialsFiles?.[0] };
+    const base: BaseCredentials = settings.staticKeys
+        ? { source: "static", keys: settings.staticKeys }
+        : settings.webIdentity
+            ? { source: "web-identity", webIdentity: settings.webIdentity }
             : settings.profile
-                ? { source: "profile", profile: settings.profile, configFile, credentialsFile }
-                : { source: "default-chain", configFile, credentialsFile };
+                ? { source: "profile", profile: settings.profile }
+                : { source: "default-chain" };
     // The last role assumed names the account: the last of assumeRoles, else the web identity role.
-    const lastRoleArn = settings.assumeRoles[settings.assumeRoles.length - 1]?.roleArn ?? settings.webIdentity?.roleArn;
+    const webIdentityRole = base.source === "web-identity" ? base.webIdentity.roleArn : undefined;
+    const lastRoleArn = settings.assumeRoles[settings.assumeRoles.length - 1]?.roleArn ?? webIdentityRole;
     const roleLocation = lastRoleArn ? parseRoleArn(lastRoleArn) : undefined;
     const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION
         || defaultRegionOf(roleLocation?.partition ?? "aws");
     const target: Omit<Target, "key"> = {
         base,
+        files,
         assumeRoles: settings.assumeRoles,
         region,
         stsRegion: settings.stsRegion || region,
@@ -71,6 +86,7 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
     const location = parseRoleArn(roleArn);
     const next: Omit<Target, "key"> = {
         base: target.base,
+        files: target.files,
         assumeRoles: [{ roleArn, sessionName }],
         region: target.region,
         stsRegion: target.stsRegion,

@@ -6,12 +6,12 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import type { TargetAccount } from "../posture/session";
-import { describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
+import { deadlineMessage, describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
 import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm } from "../report/organization";
 import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { StackCheckContext, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
+import { StackCheckContext, beforeDeadline, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootCredentialsCentralizedMetadata = {
@@ -44,8 +44,10 @@ async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
         if (exemption.status === "active" || account.partition === "aws-us-gov") {
             return;
         }
-        const reading = await readPosture(ctx, account);
-        const message = messageFor(account, reading);
+        const reading = await beforeDeadline(readPosture(ctx, account), ctx.deadline);
+        const message = reading.late
+            ? deadlineMessage(account.accountId, account.providers, "centralized root access", ctx.config.posture.timeoutSeconds)
+            : messageFor(account, reading.value);
         if (message) {
             ctx.report(message + describeExpiredExemption(exemption), account.providers);
         }

@@ -9,11 +9,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, readCommonConfig } from "../config";
 import { isAwsProviderType, readProvider } from "../discover/providers";
+import { DeadlineError, classifyFailure } from "../posture/failure";
 import { sharedSession } from "../posture/session";
-import { invalidProviderMessage, unidentifiedMessage } from "../report/messages";
+import { exemptionFor, todayUtc } from "../verdict/exemptions";
+import { refusedOverride } from "../posture/trust";
+import { deadlineMessage, invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { redactorFor } from "../report/redact";
 import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { configErrorMessage, policyFields, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
+import { beforeDeadline, configErrorMessage, policyFields, reachable, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
 
 const NAME = "aws-root-mfa-before-deploy";
 
@@ -46,8 +49,11 @@ function prefetchProvider(args: ResourceValidationArgs): void {
             return;
         }
         const config = readCommonConfig(args.getConfig<Record<string, unknown>>());
+        if (refusedOverride(discovered.settings.endpoints, process.env, config.posture.trust)) {
+            return;
+        }
         const session = sharedSession(config.posture, "resource");
-        session.locate([discovered]).then(({ accounts }) => startReading(session, config, accounts), () => undefined);
+        session.locate([discovered], (id) => exemptionFor(id, config.exemptions, todayUtc()).status === "active").then(({ accounts }) => startReading(session, config, accounts), () => undefined);
     } catch {
         // A provider that cannot be read now is reported by the stack policies at the end.
     }
@@ -72,19 +78,29 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
         report(configErrorMessage(NAME, e));
         return;
     }
+    if (reachable([discovered], config, reportAbout).length === 0) {
+        return;
+    }
+    // The same bound as a stack analysis: identifying, then reading, each within timeoutSeconds.
+    const deadline = Date.now() + (2 * config.posture.timeoutSeconds + 1) * 1000;
     try {
         const session = sharedSession(config.posture, "resource");
-        const { accounts, unidentified } = await session.locate([discovered]);
-        for (const u of unidentified) {
+        const located = await beforeDeadline(session.locate([discovered], (id) => exemptionFor(id, config.exemptions, todayUtc()).status === "active"), deadline);
+        if (located.late) {
+            report(unidentifiedMessage([discovered.provider], classifyFailure({ kind: "identify" }, new DeadlineError(config.posture.timeoutSeconds))));
+            return;
+        }
+        for (const u of located.value.unidentified) {
             report(unidentifiedMessage(u.providers, u.failure));
         }
         const settings = new Map([[discovered.provider.urn, discovered.settings]]);
-        for (const account of accounts) {
-            const message = await rootMfaAccountMessage(session, config, account, settings);
+        await Promise.all(located.value.accounts.map(async (account) => {
+            const result = await beforeDeadline(rootMfaAccountMessage(session, config, account, settings), deadline);
+            const message = result.late ? deadlineMessage(account.accountId, account.providers, "root MFA", config.posture.timeoutSeconds) : result.value;
             if (message) {
                 report(message);
             }
-        }
+        }));
     } catch (e) {
         report(unexpectedErrorMessage(NAME, [discovered.provider], e));
     }

@@ -6,13 +6,13 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import type { CommonConfig } from "../config";
 import type { ProviderSettings } from "../discover/settings";
 import type { PostureSession, TargetAccount } from "../posture/session";
-import { describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
+import { deadlineMessage, describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
 import { centralizedRootAccessSteps } from "../report/organization";
 import { accountRuleBreaches } from "../verdict/accountRules";
 import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
-import { StackCheckContext, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
+import { StackCheckContext, beforeDeadline, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootMfaEnabledMetadata = {
@@ -53,7 +53,8 @@ async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
     const accounts = await locateAccounts(ctx);
     const settings = new Map(ctx.ready.map((p) => [p.provider.urn, p.settings]));
     await Promise.all(accounts.map(async (account) => {
-        const message = await rootMfaAccountMessage(ctx.session, ctx.config, account, settings);
+        const result = await beforeDeadline(rootMfaAccountMessage(ctx.session, ctx.config, account, settings), ctx.deadline);
+        const message = result.late ? deadlineMessage(account.accountId, account.providers, "root MFA", ctx.config.posture.timeoutSeconds) : result.value;
         if (message) {
             ctx.report(message, account.providers);
         }

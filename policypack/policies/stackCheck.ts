@@ -8,7 +8,8 @@ import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } f
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
-import { describeProviders, invalidProviderMessage, unidentifiedMessage } from "../report/messages";
+import { describeProviders, invalidProviderMessage, unidentifiedMessage, untrustedEndpointMessage } from "../report/messages";
+import { refusedOverride } from "../posture/trust";
 import { Redactor, redactorFor } from "../report/redact";
 
 /** A policy's metadata as the pack keeps it beside the policy's logic. */
@@ -31,9 +32,12 @@ export function policyFields(meta: PolicyMetadata): Omit<StackValidationPolicy, 
 /** What a policy's own check gets. */
 export interface StackCheckContext {
     config: CommonConfig;
+    /** Providers whose inputs are usable and whose endpoints the pack may call. */
     ready: ReadyProvider[];
     invalid: InvalidProvider[];
     session: PostureSession;
+    /** When the whole stack analysis must have finished (epoch ms); unfinished accounts fail closed. */
+    deadline: number;
     /** Reports a violation about these providers (attached to the first), with their secrets removed. */
     report(message: string, about: readonly ProviderRef[]): void;
 }
@@ -58,11 +62,12 @@ export async function runStackCheck(
         report(configErrorMessage(policyName, e), []);
         return;
     }
-    const ready = discovered.filter((p): p is ReadyProvider => p.status === "ready");
+    const ready = reachable(discovered.filter((p): p is ReadyProvider => p.status === "ready"), config, report);
     const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
     const unknown = discovered.filter((p): p is UnknownProvider => p.status === "unknown");
     try {
-        await check({ config, ready, invalid, session: sharedSession(config.posture, "stack"), report });
+        const session = sharedSession(config.posture, "stack");
+        await check({ config, ready, invalid, session, deadline: session.stackDeadline(), report });
     } catch (e) {
         // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
         report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e), discovered.map((p) => p.provider));
@@ -70,6 +75,32 @@ export async function runStackCheck(
     if (unknown.length > 0) {
         throw unknownProvidersError(unknown);
     }
+}
+
+/**
+ * The providers whose endpoint overrides the pack may follow. Each of the others is reported,
+ * fails closed, and gets no request at all.
+ */
+export function reachable(ready: ReadyProvider[], config: CommonConfig, report: (message: string, about: readonly ProviderRef[]) => void, env: NodeJS.ProcessEnv = process.env): ReadyProvider[] {
+    return ready.filter((p) => {
+        const refused = refusedOverride(p.settings.endpoints, env, config.posture.trust);
+        if (refused) {
+            report(untrustedEndpointMessage([p.provider], refused), [p.provider]);
+        }
+        return refused === undefined;
+    });
+}
+
+/**
+ * `work`'s result, or `{ late: true }` once `deadline` (epoch ms) has passed: the caller reports
+ * what did not finish as failed closed.
+ */
+export function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<{ late: false; value: T } | { late: true }> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<{ late: true }>((resolve) => {
+        timer = setTimeout(() => resolve({ late: true }), Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([work.then((value) => ({ late: false as const, value })), expired]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -97,7 +128,8 @@ export async function locateAccounts(ctx: StackCheckContext): Promise<TargetAcco
     for (const p of ctx.invalid) {
         ctx.report(invalidProviderMessage(p), [p.provider]);
     }
-    const { accounts, unidentified } = await ctx.session.locate(ctx.ready);
+    const today = todayUtc();
+    const { accounts, unidentified } = await ctx.session.locate(ctx.ready, (id) => exemptionFor(id, ctx.config.exemptions, today).status === "active");
     startReading(ctx.session, ctx.config, accounts);
     for (const u of unidentified) {
         ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);

@@ -26,9 +26,14 @@ export type FailureKind =
     | "service-error"
     | "rejected-request"
     | "malformed-response"
+    | "untrusted-endpoint"
+    | "unusable-file"
     | "unexpected";
 
-/** A step that failed; `detail` is AWS's or the SDK's words, never containing a secret. */
+/**
+ * A step that failed; `detail` is AWS's or the SDK's words (or the pack's own), on one line. It
+ * may still contain a provider's secret: the report removes secrets, then masks key shapes.
+ */
 export interface CheckFailure {
     kind: FailureKind;
     step: Step;
@@ -60,7 +65,7 @@ export function actionOf(step: Step): string {
 /** Thrown by the pack's own per-account deadline. */
 export class DeadlineError extends Error {
     constructor(seconds: number) {
-        super(`no answer within the ${seconds} s allowed per account`);
+        super(`no answer within the ${seconds} s allowed (timeoutSeconds)`);
         this.name = "DeadlineError";
     }
 }
@@ -81,6 +86,14 @@ export class NoCredentialsError extends Error {
     }
 }
 
+/** A file named for credentials that the pack will not let the SDK read. */
+export class UnusableFileError extends Error {
+    constructor(readonly path: string, readonly from: string, problem: string) {
+        super(`the file ${path} (${from}) ${problem}`);
+        this.name = "UnusableFileError";
+    }
+}
+
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"]);
 const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "SlowDown"]);
 const INVALID_CREDENTIALS = new Set([
@@ -89,7 +102,7 @@ const INVALID_CREDENTIALS = new Set([
 ]);
 const REJECTED_REQUEST = new Set(["ValidationError", "ValidationException", "InvalidParameterValue", "InvalidInput", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "InvalidParameterException"]);
 const TIMEOUT = new Set(["TimeoutError", "AbortError", "DeadlineError", "RequestTimeout", "RequestTimeoutException"]);
-const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
+const NETWORK = new Set(["EPROTO", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 
 interface SdkErrorShape {
     name?: unknown;
@@ -111,6 +124,12 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     const detail = oneLine(message);
     const failure = (kind: FailureKind): CheckFailure => ({ kind, step, code, detail });
 
+    if (name === "UntrustedEndpointError") {
+        return failure("untrusted-endpoint");
+    }
+    if (name === "UnusableFileError") {
+        return failure("unusable-file");
+    }
     if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
         return failure(step.kind === "credentials" || step.kind === "web-identity" ? "no-credentials" : "invalid-credentials");
     }
@@ -142,12 +161,7 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     return failure("unexpected");
 }
 
-// Access key ids (long-term AKIA, temporary ASIA) and any long base64 run (secret keys are 40
-// characters, session tokens hundreds): masked in text that comes from AWS or the SDK.
-const KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
-const LONG_BASE64 = /[A-Za-z0-9+/=]{40,}/g;
-
-// Not cut here: a secret cut in half could no longer be found and removed when reported.
+// Not masked or cut here: the report removes secrets first, then masks key shapes (report/redact.ts).
 function oneLine(text: string): string {
-    return text.replace(/\s+/g, " ").trim().replace(KEY_ID, "[redacted]").replace(LONG_BASE64, "[redacted]");
+    return text.replace(/\s+/g, " ").trim();
 }

@@ -27,18 +27,32 @@ export function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Prom
 }
 
 /**
- * Gives `work` an abort signal that fires after `seconds`, and settles no later than that even if
- * the work ignores its signal: a silent endpoint costs seconds, never minutes.
+ * Gives `work` an abort signal that fires after `remainingMs`, and settles no later than that
+ * even if the work ignores its signal: a silent endpoint costs seconds, never minutes. `seconds`
+ * is the configured limit the error names. No time left: the work is not started at all. An
+ * `outer` signal (the run's own deadline) ends the work too.
  */
-export function withDeadline<T>(seconds: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function withDeadline<T>(seconds: number, remainingMs: number, work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+    if (remainingMs <= 0 || outer?.aborted) {
+        return Promise.reject(new DeadlineError(seconds));
+    }
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let onOuterAbort: (() => void) | undefined;
     const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
+        const expire = () => {
             const error = new DeadlineError(seconds);
             controller.abort(error);
             reject(error);
-        }, seconds * 1000);
+        };
+        timer = setTimeout(expire, remainingMs);
+        onOuterAbort = expire;
+        outer?.addEventListener("abort", expire, { once: true });
     });
-    return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
+    return Promise.race([work(controller.signal), deadline]).finally(() => {
+        clearTimeout(timer);
+        if (onOuterAbort) {
+            outer?.removeEventListener("abort", onOuterAbort);
+        }
+    });
 }

@@ -1,11 +1,14 @@
 /**
  * The AWS SDK edge: loads SDK modules on first use (a stack without AWS providers never pays for
- * them) and builds clients whose every call has a timeout and bounded retries.
+ * them) and builds clients whose every call has a timeout and bounded retries, and whose every
+ * request passes the trust boundary (posture/trust.ts) before it leaves the process.
  */
 import type * as IamModule from "@aws-sdk/client-iam";
 import type * as OrganizationsModule from "@aws-sdk/client-organizations";
 import type * as StsModule from "@aws-sdk/client-sts";
 import type * as CredentialProvidersModule from "@aws-sdk/credential-providers";
+import type * as NodeHttpHandlerModule from "@smithy/node-http-handler";
+import { EndpointTrust, ServiceSet, UntrustedEndpointError, originOf } from "./trust";
 
 /** Timeouts and retries for every AWS call the pack makes. */
 export interface CallLimits {
@@ -28,21 +31,73 @@ export interface Credentials {
     expiration?: Date;
 }
 
-/** The SDK client configuration shared by every client the pack makes. */
-export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined) {
-    return {
-        region,
-        credentials,
-        // An endpoint only when the provider sets one: AWS_ENDPOINT_URL(_<SERVICE>) stays in force.
-        ...(endpoint ? { endpoint } : {}),
-        maxAttempts: limits.maxAttempts,
-        retryMode: "standard",
-        requestHandler: {
+/** Where a client's requests may go: the trust settings and the services the client calls. */
+export interface RequestGuard {
+    trust: EndpointTrust;
+    services: ServiceSet;
+}
+
+type NodeHttpHandler = InstanceType<typeof NodeHttpHandlerModule.NodeHttpHandler>;
+type HttpRequest = Parameters<NodeHttpHandler["handle"]>[0];
+
+/**
+ * The request handler of every client the pack makes: the SDK's own Node handler, behind a check
+ * that the request goes to a trusted endpoint. A request that would not is never sent.
+ */
+class GuardedRequestHandler {
+    private readonly inner: NodeHttpHandler;
+    readonly metadata: NodeHttpHandler["metadata"];
+
+    constructor(limits: CallLimits, private readonly guard: RequestGuard) {
+        this.inner = new (nodeHttpHandler().NodeHttpHandler)({
             connectionTimeout: limits.connectTimeoutMs,
             requestTimeout: limits.requestTimeoutMs,
             // Without it a stalled socket only logs a warning (@smithy/node-http-handler).
             throwOnRequestTimeout: true,
-        },
+        });
+        this.metadata = this.inner.metadata;
+    }
+
+    handle(request: HttpRequest, options?: Parameters<NodeHttpHandler["handle"]>[1]): ReturnType<NodeHttpHandler["handle"]> {
+        if (!this.guard.trust.allows({ protocol: request.protocol, hostname: request.hostname, port: request.port }, this.guard.services)) {
+            const port = request.port ? `:${request.port}` : "";
+            const origin = originOf(`${request.protocol.replace(/:$/, "")}://${request.hostname}${port}`) ?? `${request.protocol}//${request.hostname}${port}`;
+            return Promise.reject(new UntrustedEndpointError(origin, this.guard.services));
+        }
+        return this.inner.handle(request, options);
+    }
+
+    updateHttpClientConfig(key: Parameters<NodeHttpHandler["updateHttpClientConfig"]>[0], value: Parameters<NodeHttpHandler["updateHttpClientConfig"]>[1]): void {
+        this.inner.updateHttpClientConfig(key, value);
+    }
+
+    httpHandlerConfigs(): ReturnType<NodeHttpHandler["httpHandlerConfigs"]> {
+        return this.inner.httpHandlerConfigs();
+    }
+
+    destroy(): void {
+        this.inner.destroy();
+    }
+}
+
+/** A request handler that sends only to endpoints `guard` trusts; destroy it when done. */
+export function guardedRequestHandler(limits: CallLimits, guard: RequestGuard): GuardedRequestHandler {
+    return new GuardedRequestHandler(limits, guard);
+}
+
+/**
+ * The SDK client configuration shared by every client the pack makes. `endpoint` is an override
+ * the trust boundary has already accepted; without one the SDK resolves the genuine endpoint (or
+ * a trusted AWS_ENDPOINT_URL*), and the guard checks the result either way.
+ */
+export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, guard: RequestGuard) {
+    return {
+        region,
+        credentials,
+        ...(endpoint ? { endpoint } : {}),
+        maxAttempts: limits.maxAttempts,
+        retryMode: "standard",
+        requestHandler: guardedRequestHandler(limits, guard),
     };
 }
 
@@ -80,4 +135,8 @@ export function organizations(): typeof OrganizationsModule {
 export function credentialProviders(): typeof CredentialProvidersModule {
     silenceNodeVersionWarning();
     return require("@aws-sdk/credential-providers");
+}
+
+function nodeHttpHandler(): typeof NodeHttpHandlerModule {
+    return require("@smithy/node-http-handler");
 }

@@ -5,27 +5,39 @@
 import { analyzerMessages } from "../analyzerMessages";
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
-import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary, resolveCredentials } from "./calls";
+import { EndpointTrust, accountKey } from "./trust";
+import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
+import { resolveCredentials } from "./credentials";
 import type { Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
-import { CheckFailure, Step, classifyFailure } from "./failure";
+import { CheckFailure, DeadlineError, Step, classifyFailure } from "./failure";
 import { concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
-// Steps that fail because of the reader's own credentials, not because of the account.
-const REACH_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role"]);
+// Failures that belong to the reader's own credentials or permissions, not to the account: another
+// provider's reader may still get the account's answer.
+const READER_FAILURE_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role"]);
+
+function isReaderFailure(failure: CheckFailure): boolean {
+    return READER_FAILURE_STEPS.has(failure.step.kind) || failure.kind === "access-denied" || failure.kind === "invalid-credentials";
+}
 
 /** How the posture stage may use AWS. */
 export interface PostureOptions {
     /** Accounts (and targets) worked on at once. */
     concurrency: number;
-    /** Limit for each unit of work (identifying one target, reading one account), in seconds. */
+    /**
+     * Limit for each unit of work (identifying one target, reading one account), in seconds,
+     * counted from when the unit is asked for, so that waiting for a slot counts too.
+     */
     timeoutSeconds: number;
     limits: CallLimits;
+    /** Where requests may go (policy config `trustedEndpoints`). */
+    trust: EndpointTrust;
 }
 
 /** Defaults for the policy config's `concurrency` and `timeoutSeconds`. */
-export const DEFAULT_POSTURE_OPTIONS: PostureOptions = { concurrency: 32, timeoutSeconds: 15, limits: DEFAULT_CALL_LIMITS };
+export const DEFAULT_POSTURE_OPTIONS: PostureOptions = { concurrency: 32, timeoutSeconds: 15, limits: DEFAULT_CALL_LIMITS, trust: new EndpointTrust([]) };
 
 /** Providers that resolve credentials the same way, and so reach the same account. */
 export interface TargetGroup {
@@ -38,7 +50,7 @@ export interface TargetAccount {
     accountId: string;
     partition: string;
     providers: ProviderRef[];
-    /** Targets that reach this account, in provider order; the first is used to read it. */
+    /** Targets that reach this account, in provider order; each may read it for the others. */
     targets: Target[];
 }
 
@@ -61,22 +73,33 @@ export interface OrganizationPosture {
     features?: OrganizationFeatures;
 }
 
-/** What a run has asked AWS, shared by every policy of the pack within the run. */
+/**
+ * What a run has asked AWS, shared by every policy of the pack within the run that trusts the
+ * same endpoints (an answer read through an endpoint one policy trusts never serves another).
+ */
 export class RunCache {
-    readonly createdAt = Date.now();
-    /** The stack analysis (by count) this cache served, once it has served one. */
-    servedStack: number | undefined;
+    /** Set when the run's stack analysis starts: its policies share one deadline. */
+    stackStartedAt: number | undefined;
+    /** Aborted when the stack analysis's deadline passes: whatever is unfinished then ends. */
+    readonly stackAbort = new AbortController();
     readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
-    /** Which reader's answer an account's cached summary or membership is. */
-    readonly readers = new Map<string, string>();
+    /** The readers (target keys) already tried for each shared answer. */
+    readonly tried = new Map<string, Set<string>>();
     /** One session per set of options, so every policy and resource check shares its bounds. */
     readonly sessions = new Map<string, PostureSession>();
     readonly identities = new Map<string, Promise<Outcome<Identity>>>();
     readonly summaries = new Map<string, Promise<Outcome<AccountSummary>>>();
     readonly memberships = new Map<string, Promise<Outcome<Membership>>>();
     readonly features = new Map<string, Promise<Outcome<FeaturesAnswer>>>();
-    /** Every account located in the run, to find an organization's management account among them. */
+    /** Every account located in the run (by partition and id), to find an organization's management account. */
     readonly accounts = new Map<string, TargetAccount>();
+}
+
+/** A source of iam:ListOrganizationsFeatures: an account of the stack, or a configured role. */
+interface FeaturesSource {
+    key: string;
+    via: string;
+    readers: Target[];
 }
 
 /** One policy's access to the live accounts: its own limits, the run's shared answers. */
@@ -87,11 +110,34 @@ export class PostureSession {
         this.run = concurrencyLimit(options.concurrency);
     }
 
-    /** Groups providers by target and finds the account of each group. */
-    async locate(providers: readonly ReadyProvider[]): Promise<StackAccounts> {
+    /**
+     * When this run's stack analysis must have finished: 2 × timeoutSeconds + 1 s from the start of
+     * its first policy (identifying, then reading, each take at most timeoutSeconds). At that
+     * moment every unit of work still running is ended.
+     */
+    stackDeadline(): number {
+        const started = (this.cache.stackStartedAt ??= Date.now());
+        const at = started + (2 * this.options.timeoutSeconds + 1) * 1000;
+        const abort = this.cache.stackAbort;
+        if (!abort.signal.aborted) {
+            setTimeout(() => abort.abort(new DeadlineError(this.options.timeoutSeconds)), Math.max(0, at - Date.now())).unref();
+        }
+        return at;
+    }
+
+    /**
+     * Groups providers by target and finds the account of each group. Accounts are keyed by
+     * partition and id; a provider joins an account only once its credentials proved it. A
+     * provider whose last role lives in an exempt account is left out without any call.
+     */
+    async locate(providers: readonly ReadyProvider[], exempt: (accountId: string) => boolean = () => false): Promise<StackAccounts> {
         const groups = new Map<string, TargetGroup>();
         for (const p of providers) {
             const target = targetOf(p.settings);
+            if (target.knownAccount && exempt(target.knownAccount.accountId)) {
+                // Its credentials are that role's, so it can deploy nowhere else: not even assumed.
+                continue;
+            }
             const group = groups.get(target.key);
             if (group) {
                 group.providers.push(p.provider);
@@ -108,39 +154,43 @@ export class PostureSession {
                 continue;
             }
             const { accountId, partition } = identity.value;
-            const account = accounts.get(accountId);
+            const key = accountKey(identity.value);
+            const account = accounts.get(key);
             if (account) {
                 account.providers.push(...group.providers);
                 account.targets.push(group.target);
             } else {
-                accounts.set(accountId, {
-                    accountId,
-                    partition,
-                    providers: [...group.providers],
-                    targets: [group.target],
-                });
+                accounts.set(key, { accountId, partition, providers: [...group.providers], targets: [group.target] });
             }
         }
-        for (const account of accounts.values()) {
-            this.cache.accounts.set(account.accountId, account);
+        for (const [key, account] of accounts) {
+            this.cache.accounts.set(key, account);
         }
         return { accounts: [...accounts.values()], unidentified };
     }
 
-    /** The account a target reaches: named by its last role's ARN, or asked of sts:GetCallerIdentity. */
+    /**
+     * The account a target reaches. Its credentials are resolved first: a role's ARN names the
+     * account only once a trusted STS has issued that role's credentials (a decoy naming a role it
+     * cannot assume names nothing); otherwise sts:GetCallerIdentity says.
+     */
     identityOf(target: Target): Promise<Outcome<Identity>> {
-        if (target.knownAccount) {
-            const { accountId, partition, roleArn } = target.knownAccount;
-            return Promise.resolve({ ok: true, value: { accountId, partition, arn: roleArn } });
-        }
         return memo(this.cache.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
+            const creds = await this.credentialsOf(target, signal);
+            if (!creds.ok) {
+                return creds;
+            }
+            if (target.knownAccount) {
+                const { accountId, partition, roleArn } = target.knownAccount;
+                return { ok: true, value: { accountId, partition, arn: roleArn } };
+            }
             return this.withClients(target, signal, (clients) => identify(clients, signal));
         }));
     }
 
     /**
      * iam:GetAccountSummary of an account, read once: through the audit role when one is given,
-     * else with the credentials of the account's first target.
+     * else with the credentials of one of the account's targets.
      */
     accountSummary(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<AccountSummary>> {
         return this.readOnce(this.cache.summaries, account, auditRoleArn, { kind: "account-summary", via: auditRoleArn },
@@ -157,22 +207,52 @@ export class PostureSession {
         return { membership, features: await this.organizationFeatures(account, membership.value, roleFor(membership.value.organizationId)) };
     }
 
-    /**
-     * One read of an account per run, whichever provider asks: with the first asker's credentials
-     * (or the audit role). Only when those credentials themselves failed does another provider's
-     * reader try again, so one provider's broken credentials are never reported for another's.
-     */
+    /** One read of an account per run, whichever provider asks (see {@link readShared}). */
     private readOnce<T>(cache: Map<string, Promise<Outcome<T>>>, account: TargetAccount, auditRoleArn: string | undefined, s: Step,
         call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const reader = this.readerOf(account, auditRoleArn);
-        const accountKey = `${s.kind}|${account.accountId}|${auditRoleArn ?? ""}`;
-        const first = memo(cache, accountKey, () => {
-            this.cache.readers.set(accountKey, reader.key);
-            return this.onTarget(reader, s, call);
+        const readers = auditRoleArn ? account.targets.map((t) => viaRole(t, auditRoleArn, "aws-root-mfa-audit")) : account.targets;
+        return this.readShared(cache, `${s.kind}|${accountKey(account)}|${auditRoleArn ?? ""}`, readers, s, call);
+    }
+
+    /**
+     * One answer per key and run, read through trusted endpoints only (the request guard sees to
+     * that), so it may serve every provider. The readers are tried in order; the next is tried
+     * only when the previous one's own credentials or permissions failed, so a provider with
+     * broken credentials, however it is named or ordered, neither clears nor spoils the account
+     * for the others. When all fail, the first failure stands.
+     */
+    private readShared<T>(cache: Map<string, Promise<Outcome<T>>>, key: string, readers: readonly Target[], s: Step,
+        call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        const tried = memo(this.cache.tried, key, () => new Set<string>());
+        const attempt = async (prior?: Outcome<T>): Promise<Outcome<T>> => {
+            let first = prior;
+            for (const reader of readers) {
+                if (tried.has(reader.key)) {
+                    continue;
+                }
+                tried.add(reader.key);
+                const outcome = await this.onTarget(reader, s, call);
+                if (outcome.ok || !isReaderFailure(outcome.failure)) {
+                    return outcome;
+                }
+                first ??= outcome;
+            }
+            return first ?? { ok: false, failure: { kind: "unexpected", step: s, code: "NoReader", detail: "no credentials to read with" } };
+        };
+        const cached = cache.get(key);
+        if (!cached) {
+            const first = attempt();
+            cache.set(key, first);
+            return first;
+        }
+        return cached.then((outcome) => {
+            if (outcome.ok || !isReaderFailure(outcome.failure) || readers.every((r) => tried.has(r.key))) {
+                return outcome;
+            }
+            const again = attempt(outcome);
+            cache.set(key, again);
+            return again;
         });
-        return first.then((outcome) => outcome.ok || !REACH_STEPS.has(outcome.failure.step.kind) || this.cache.readers.get(accountKey) === reader.key
-            ? outcome
-            : memo(cache, `${accountKey}|${reader.key}`, () => this.onTarget(reader, s, call)));
     }
 
     /**
@@ -182,12 +262,12 @@ export class PostureSession {
      */
     private async organizationFeatures(account: TargetAccount, membership: Exclude<Membership, { kind: "standalone" }>, roleArn: string | undefined): Promise<OrganizationFeatures> {
         const orgId = membership.organizationId;
-        const management = this.cache.accounts.get(membership.managementAccountId);
-        const source = management
-            ? { key: `account:${management.accountId}`, via: `management account ${management.accountId}`, target: management.targets[0] }
+        const management = this.cache.accounts.get(accountKey({ partition: account.partition, accountId: membership.managementAccountId }));
+        const source: FeaturesSource = management
+            ? { key: `account:${accountKey(management)}`, via: `management account ${management.accountId}`, readers: management.targets }
             : roleArn
-                ? this.roleSource(account, roleArn)
-                : { key: `member:${orgId}`, via: `account ${account.accountId}`, target: account.targets[0] };
+                ? this.roleSource(account.targets, roleArn)
+                : { key: `member:${account.partition}:${orgId}`, via: `account ${account.accountId}`, readers: account.targets };
         return featuresOf(orgId, await this.featuresFrom(source), source.via, roleArn !== undefined);
     }
 
@@ -203,27 +283,18 @@ export class PostureSession {
             void this.organization(account, (id) => config.organizationRoleFor(id), audit);
         }
         if (config.singleOrganizationRole && accounts.length > 0) {
-            void this.featuresFrom(this.roleSource(accounts[0], config.singleOrganizationRole));
+            void this.featuresFrom(this.roleSource(accounts.flatMap((a) => a.targets), config.singleOrganizationRole));
         }
     }
 
-    private roleSource(account: TargetAccount, roleArn: string): { key: string; via: string; target: Target } {
-        return { key: `role:${roleArn}`, via: `role ${roleArn}`, target: viaRole(account.targets[0], roleArn, "aws-root-mfa-organization") };
+    private roleSource(targets: readonly Target[], roleArn: string): FeaturesSource {
+        return { key: `role:${roleArn}`, via: `role ${roleArn}`, readers: targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization")) };
     }
 
     /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
-    private featuresFrom(source: { key: string; via: string; target: Target }): Promise<Outcome<FeaturesAnswer>> {
-        return memo(this.cache.features, source.key, () => this.onTarget(source.target, { kind: "organization-features", via: source.via },
-            (clients, signal) => listOrganizationFeatures(clients, source.via, signal)));
-    }
-
-    /**
-     * Whose credentials read an account: the audit role's, else its first target's. Answers are
-     * cached per account and reader, so a failure of one provider's credentials is never
-     * reported for another provider's.
-     */
-    private readerOf(account: TargetAccount, auditRoleArn: string | undefined): Target {
-        return auditRoleArn ? viaRole(account.targets[0], auditRoleArn, "aws-root-mfa-audit") : account.targets[0];
+    private featuresFrom(source: FeaturesSource): Promise<Outcome<FeaturesAnswer>> {
+        return this.readShared(this.cache.features, source.key, source.readers, { kind: "organization-features", via: source.via },
+            (clients, signal) => listOrganizationFeatures(clients, source.via, signal));
     }
 
     /** One call with a target's credentials, bounded. */
@@ -231,17 +302,21 @@ export class PostureSession {
         return this.bounded(s, (signal) => this.withClients(target, signal, (clients) => call(clients, signal)));
     }
 
+    /** The target's credentials, resolved once per target and run. */
+    private credentialsOf(target: Target, signal: AbortSignal): Promise<Outcome<Credentials>> {
+        return memo(this.cache.credentials, target.key, () => resolveCredentials(target, this.options.limits, this.options.trust, signal));
+    }
+
     /**
-     * Clients with the target's credentials (resolved once per target and run) for one unit of
-     * work, released after it: holding SDK clients for hundreds of accounts costs more memory than
-     * making them again.
+     * Clients with the target's credentials for one unit of work, released after it: holding SDK
+     * clients for hundreds of accounts costs more memory than making them again.
      */
     private async withClients<T>(target: Target, signal: AbortSignal, use: (clients: AccountClients) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const creds = await memo(this.cache.credentials, target.key, () => resolveCredentials(target, this.options.limits, signal));
+        const creds = await this.credentialsOf(target, signal);
         if (!creds.ok) {
             return creds;
         }
-        const clients = makeClients(target, creds.value, this.options.limits);
+        const clients = makeClients(target, creds.value, this.options.limits, this.options.trust);
         try {
             return await use(clients);
         } finally {
@@ -249,10 +324,15 @@ export class PostureSession {
         }
     }
 
-    /** One unit of work: waits for a concurrency slot, then runs under the per-unit deadline. */
+    /**
+     * One unit of work: waits for a concurrency slot, then runs under a deadline counted from
+     * when it was asked for. However many units hang, each ends by then, and a unit whose time
+     * ran out while it waited for a slot sends nothing.
+     */
     private bounded<T>(s: Step, work: (signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        return this.run(() => withDeadline(this.options.timeoutSeconds, work)
-            .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) })));
+        const deadlineAt = Date.now() + this.options.timeoutSeconds * 1000;
+        return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, this.cache.stackAbort.signal))
+            .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) }));
     }
 }
 
@@ -265,7 +345,16 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
 
 // A run of the pack (one preview or update) lasts well under this; a later run reads afresh.
 const RUN_CACHE_TTL_MS = 5 * 60_000;
-let runCache: RunCache | undefined;
+
+/** One run: its answers, one cache per set of trusted endpoints. */
+interface Run {
+    createdAt: number;
+    /** The stack analysis (by count) this run served, once it has served one. */
+    servedStack: number | undefined;
+    caches: Map<string, RunCache>;
+}
+
+let currentRun: Run | undefined;
 let stackAnalyses = 0;
 
 /**
@@ -298,15 +387,14 @@ export function installRunBoundaries(): void {
  * older than five minutes, is replaced.
  */
 export function sharedSession(options: PostureOptions, during: "stack" | "resource", now: number = Date.now()): PostureSession {
-    const served = runCache?.servedStack;
-    if (!runCache || now - runCache.createdAt > RUN_CACHE_TTL_MS
+    const served = currentRun?.servedStack;
+    if (!currentRun || now - currentRun.createdAt > RUN_CACHE_TTL_MS
         || (served !== undefined && (during === "resource" || served !== stackAnalyses))) {
-        runCache = new RunCache();
+        currentRun = { createdAt: now, servedStack: undefined, caches: new Map() };
     }
     if (during === "stack") {
-        runCache.servedStack = stackAnalyses;
+        currentRun.servedStack = stackAnalyses;
     }
-    const cache = runCache;
+    const cache = memo(currentRun.caches, options.trust.key, () => new RunCache());
     return memo(cache.sessions, JSON.stringify(options), () => new PostureSession(options, cache));
 }
-

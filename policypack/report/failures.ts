@@ -1,11 +1,12 @@
 /** What a failed check means for the user: what happened, and what to do about it. */
 import { CheckFailure, actionOf } from "../posture/failure";
+import { quoted } from "./redact";
 
 /** "What happened" and "what to do" for a failure, in words a user acts on. */
 export function explainFailure(failure: CheckFailure): { happened: string; todo: string } {
     const action = actionOf(failure.step);
     const where = stepWords(failure);
-    const aws = `(${failure.code}: ${failure.detail})`;
+    const aws = `(${failure.code}: ${quoted(failure.detail)})`;
     switch (failure.kind) {
         case "no-credentials":
             return {
@@ -57,6 +58,16 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
             return {
                 happened: `the answer to ${action} could not be read as an AWS response while ${where} ${aws}`,
                 todo: "check that AWS_ENDPOINT_URL, the provider's endpoints input and any proxy point at real AWS endpoints",
+            };
+        case "untrusted-endpoint":
+            return {
+                happened: `${quoted(failure.detail)}, so no request was sent while ${where}`,
+                todo: "remove the endpoint override that points there (the provider's endpoints input, AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>, or a profile's endpoint_url or services section); if it is a private endpoint you trust, the administrator who enables this policy pack adds its URL to trustedEndpoints in the policy config",
+            };
+        case "unusable-file":
+            return {
+                happened: `${quoted(failure.detail)}, so the pack did not read it while ${where}`,
+                todo: "point that setting at the real file (a regular file of normal size), or remove it",
             };
         case "unexpected":
             return {

@@ -7,6 +7,7 @@ import type { CheckFailure } from "../posture/failure";
 import type { AccountSummary } from "../posture/calls";
 import type { ExemptionStatus } from "../verdict/exemptions";
 import { explainFailure } from "./failures";
+import { EndpointOverride, originOf } from "../posture/trust";
 
 const MAX_LISTED_PROVIDERS = 10;
 
@@ -57,6 +58,25 @@ export function invalidProviderMessage(p: InvalidProvider): string {
         `The AWS account of ${describeProviders([p.provider])} could not be determined, so its root user could not be checked; the policy fails closed.`,
         `What happened: the provider's ${p.error.message}.`,
         `What to do: correct that input of the provider (in code, or in aws:* stack config for a default provider) so that the AWS provider itself can use it.`,
+    );
+}
+
+/** A provider an untrusted endpoint override would send elsewhere: no request was made; it fails closed. */
+export function untrustedEndpointMessage(providers: readonly ProviderRef[], override: EndpointOverride): string {
+    const origin = originOf(override.url) ?? "a URL that is not http(s)";
+    return lines(
+        `The AWS account of ${describeProviders(providers)} was not checked: ${override.source} sends its ${override.services.join("/")} requests to ${origin}, which is neither a genuine AWS endpoint nor listed in trustedEndpoints in the policy config, so the pack sent it no request; the policy fails closed.`,
+        `What to do: remove that endpoint override; or, if ${origin} is an endpoint you trust (a private AWS-compatible endpoint such as LocalStack, a proxy endpoint of your own), the administrator who enables this policy pack adds it to trustedEndpoints in the config of each of its policies.`,
+    );
+}
+
+/** The account check that did not finish before the run's deadline: it fails closed. */
+export function deadlineMessage(accountId: string, providers: readonly ProviderRef[], subject: string, seconds: number): string {
+    return lines(
+        `Account ${accountId}: ${subject} could not be checked in time, so this policy fails closed.`,
+        `Targeted by: ${describeProviders(providers)}.`,
+        `What happened: AWS did not answer within the run's limit (2 × timeoutSeconds + 1 s, with timeoutSeconds = ${seconds}).`,
+        "What to do: check that this machine reaches the AWS STS, IAM and Organizations endpoints (proxy, firewall, VPC endpoints), or raise `timeoutSeconds` in this policy's config.",
     );
 }
 

@@ -1,25 +1,44 @@
 /**
- * The last guard before text leaves the pack: removes from a message every secret value of the
- * providers it is about — their credentials, external ids and web identity tokens, and every value
- * the engine marked secret in their inputs — and the environment's keys. (Text that comes from AWS
- * or the SDK is also masked for key and token shapes where it enters a failure: posture/failure.ts.)
+ * The last guard before text leaves the pack. Every message is cleaned of the secrets of every
+ * provider in the stack — their credentials, external ids and web identity tokens, and every value
+ * the engine marked secret in their inputs — and of the environment's keys, whichever provider it
+ * is about. Only then is text that came from AWS, the SDK or a file (marked with {@link quoted})
+ * masked for the shapes of keys and tokens: masking first would cut a secret in half and leave
+ * the other half to be printed.
  */
 import type { DiscoveredProvider, ProviderRef } from "../discover/providers";
 import { noteSecret, removeSecrets, secretsOf } from "./secrets";
 
 const REDACTED = "[redacted]";
-const SECRET_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"];
+const SECRET_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY", "AWS_SECRET_KEY"];
 // Longer messages are cut, after redaction (an error can echo a huge input).
 const MAX_MESSAGE_LENGTH = 8000;
 
-/** Removes the secrets of the providers a message is about. */
+// Private-use characters around quoted text: they never occur in the pack's own words.
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+const QUOTED = /\uE000([^\uE000\uE001]*)\uE001/g;
+
+// Access key ids (long-term AKIA, temporary ASIA) and any long base64 run (secret keys are 40
+// characters, session tokens hundreds).
+const KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+const LONG_BASE64 = /[A-Za-z0-9+/=]{40,}/g;
+
+/**
+ * Marks text the pack did not write (AWS's or the SDK's words, a file's contents): once secrets
+ * are removed, the report masks key and token shapes in it.
+ */
+export function quoted(text: string): string {
+    return `${OPEN}${text.replace(/[\uE000\uE001]/g, "")}${CLOSE}`;
+}
+
+/** Removes every secret, then masks key shapes in quoted text, then drops the quote marks. */
 export type Redactor = (text: string, about: readonly ProviderRef[]) => string;
 
-/** A redactor that knows the secrets of these providers and of the pack's environment. */
+/** A redactor that knows the secrets of every provider of the stack and of the pack's environment. */
 export function redactorFor(providers: readonly DiscoveredProvider[], env: NodeJS.ProcessEnv = process.env): Redactor {
-    const byUrn = new Map<string, Set<string>>();
+    const secrets = new Set<string>();
     for (const p of providers) {
-        const secrets = new Set<string>();
         for (const value of [...p.provider.secrets, ...secretsOf(p.provider.urn)]) {
             noteSecret(value, secrets);
         }
@@ -27,17 +46,18 @@ export function redactorFor(providers: readonly DiscoveredProvider[], env: NodeJ
             p.settings.assumeRoles.forEach((role) => noteSecret(role.externalId, secrets));
             noteSecret(p.settings.webIdentity?.webIdentityToken, secrets);
         }
-        byUrn.set(p.provider.urn, secrets);
     }
-    const envSecrets = new Set<string>();
     for (const name of SECRET_ENV) {
-        noteSecret(env[name], envSecrets);
+        noteSecret(env[name], secrets);
     }
     return (text, about) => {
-        // A provider's name is public (it is in its URN): a secret that is part of it is no secret there.
-        const secrets = [...envSecrets, ...about.flatMap((p) => [...(byUrn.get(p.urn) ?? [])])]
-            .filter((secret) => !about.some((p) => p.name.includes(secret)));
-        const redacted = removeSecrets(text, secrets, REDACTED);
-        return redacted.length > MAX_MESSAGE_LENGTH ? `${redacted.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : redacted;
+        // A provider's name is public (it is in its URN): a secret that is part of a name the
+        // message prints is no secret there, and removing it would garble the name.
+        const applicable = [...secrets].filter((secret) => !about.some((p) => p.name.includes(secret)));
+        const cleaned = removeSecrets(text, applicable, REDACTED);
+        const masked = cleaned
+            .replace(QUOTED, (_, inner: string) => inner.replace(KEY_ID, REDACTED).replace(LONG_BASE64, REDACTED))
+            .replace(/[\uE000\uE001]/g, "");
+        return masked.length > MAX_MESSAGE_LENGTH ? `${masked.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : masked;
     };
 }

@@ -12,6 +12,7 @@ import { awsNativeProviderInputs } from "../support/awsProviderInputs";
 import { World, accountWithRole, freshAccountId, startWorld, stopWorld } from "../support/world";
 
 const POLICY = "aws-root-mfa-enabled";
+const PACK_POLICIES = [POLICY, "aws-root-credentials-centralized", "aws-root-mfa-before-deploy"];
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
 const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1 };
 
@@ -123,9 +124,11 @@ describe("credential sources through the engine protocol", function () {
         assert.match(ds[0].message, /web identity token file .* could not be read \(ENOENT\)/);
     });
 
-    it("the provider's endpoints for sts, iam and organizations are used instead of the environment's", async () => {
+    it("the provider's endpoints for sts, iam and organizations are used instead of the environment's, once the config trusts them", async () => {
         const other = await FakeAws.start();
         try {
+            const trustedEndpoints = [world.fake.url, other.url];
+            await world.pack.configure(Object.fromEntries(PACK_POLICIES.map((policy) => [policy, { trustedEndpoints }])));
             const accountId = freshAccountId();
             other.addAccount({ id: accountId, summary: NONCOMPLIANT });
             const keys = other.addUser(accountId, "ci");
@@ -141,6 +144,7 @@ describe("credential sources through the engine protocol", function () {
             assert.equal(other.count("GetAccountSummary", accountId), 1);
             assert.equal(world.fake.calls.length, before, "nothing went to the environment's endpoint");
         } finally {
+            await world.pack.configure({});
             await other.close();
         }
     });

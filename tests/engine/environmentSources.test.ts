@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
 import { ssoProfileFiles } from "../fake-aws/sso";
 import { PackProcess, providerResource, startPack } from "../harness/engine";
-import { PACK_DIR, awsEnv, freshAccountId } from "../support/world";
+import { PACK_DIR, awsEnv, freshAccountId, trustingFake } from "../support/world";
 
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
 
@@ -40,7 +40,7 @@ describe("credential sources from the pack's environment", function () {
         const accountId = freshAccountId();
         fake.addAccount({ id: accountId, summary: NONCOMPLIANT });
         const { configFile } = ssoProfileFiles(home, { fake, profile: "dev", accountId, roleName: "Admin", token: "sso-access-token-0123456789" });
-        pack = await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { HOME: home, AWS_CONFIG_FILE: configFile, AWS_PROFILE: "dev" }) });
+        pack = await trustingFake(await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { HOME: home, AWS_CONFIG_FILE: configFile, AWS_PROFILE: "dev" }) }), fake);
         const explicit = providerResource("sso", { region: "eu-west-1", profile: "dev" });
         const def = providerResource("default_7_48_0", { version: "7.48.0" });
         const ds = await pack.analyzeStack([explicit, def]);
@@ -54,7 +54,7 @@ describe("credential sources from the pack's environment", function () {
         const accountId = freshAccountId();
         fake.addAccount({ id: accountId, summary: NONCOMPLIANT });
         const { fullUri } = fake.addContainerCredentials(accountId, "TaskRole");
-        pack = await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri }) });
+        pack = await trustingFake(await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri }) }), fake);
         const ds = await pack.analyzeStack([providerResource("default_7_48_0", { version: "7.48.0", region: "us-east-1" })]);
         flagged(ds.map((d) => d.message), accountId, 'default provider "default_7_48_0"');
         assert.equal(fake.count("GetCredentials"), 1);

@@ -17,7 +17,7 @@ import fc from "fast-check";
 import { FakeAws } from "../fake-aws";
 import { Diagnostic, PackProcess, startPack } from "../harness/engine";
 import { InputArbitraries, LocalTargets, MARK, MarkerMode, ProviderSpec, describeTree, mapStrings, markedStrings, stackResources } from "../support/arbitraries";
-import { PACK_DIR, awsEnv } from "../support/world";
+import { PACK_DIR, awsEnv, trustingFake } from "../support/world";
 
 const MFA = "aws-root-mfa-enabled";
 const CENTRAL = "aws-root-credentials-centralized";
@@ -136,7 +136,7 @@ describe("provider input properties through the engine protocol", function () {
         ];
         fake = await FakeAws.start();
         local = { fakeUrl: fake.url.replace(/\/$/, ""), closedUrl: "http://127.0.0.1:1", files };
-        pack = await startPack({ packDir: PACK_DIR, dryRun: true, env: awsEnv(fake) });
+        pack = await trustingFake(await startPack({ packDir: PACK_DIR, dryRun: true, env: awsEnv(fake) }), fake);
         await pack.configure({ [MFA]: { timeoutSeconds: 2 }, [CENTRAL]: { timeoutSeconds: 2 } });
     });
 

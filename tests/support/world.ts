@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
-import { Diagnostic, PackProcess, StackResource, providerResource, startPack } from "../harness/engine";
+import { Diagnostic, PackProcess, PolicyPackConfig, StackResource, providerResource, startPack } from "../harness/engine";
 
 /** The repository root: the pack's directory. */
 export const PACK_DIR = path.resolve(__dirname, "../..");
@@ -52,12 +52,31 @@ export async function startWorld(opts: { dryRun?: boolean; env?: Record<string, 
     const homeAccount = freshAccountId();
     fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
     const deployer = fake.addUser(homeAccount, "deployer");
-    const pack = await startPack({
+    const pack = await trustingFake(await startPack({
         packDir: PACK_DIR,
         dryRun: opts.dryRun ?? true,
         env: awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey, ...opts.env }),
-    });
+    }), fake);
     return { fake, pack, homeAccount, deployer };
+}
+
+/**
+ * The pack, configured the way an administrator runs it against a private endpoint: every policy
+ * lists the local endpoint in `trustedEndpoints` (unless a test's own config sets that property),
+ * here and in every later `configure`.
+ */
+export async function trustingFake(pack: PackProcess, fake: FakeAws): Promise<PackProcess> {
+    const policies = (await pack.getAnalyzerInfo()).policies.map((p) => p.name);
+    const configure = pack.configure.bind(pack);
+    pack.configure = (config: PolicyPackConfig) => {
+        const trusted: PolicyPackConfig = { ...config };
+        for (const policy of policies) {
+            trusted[policy] = { trustedEndpoints: [fake.url], ...config[policy] };
+        }
+        return configure(trusted);
+    };
+    await pack.configure({});
+    return pack;
 }
 
 /** Stops the pack and the endpoint. */

@@ -56,7 +56,8 @@ describe("provider inputs as @pulumi/aws sends them", () => {
         });
         const s = ready(readProvider(providerView("prof", inputs)));
         const t = targetOf(s, {});
-        assert.deepEqual(t.base, { source: "profile", profile: "audit", configFile: "/tmp/cfg", credentialsFile: "/tmp/creds" });
+        assert.deepEqual(t.base, { source: "profile", profile: "audit" });
+        assert.deepEqual(t.files, { configFile: "/tmp/cfg", credentialsFile: "/tmp/creds" });
         assert.deepEqual(t.endpoints, { iam: "http://127.0.0.1:4566", sts: "http://127.0.0.1:4567" });
         assert.equal(t.stsRegion, "us-east-1");
         assert.deepEqual(s.allowedAccountIds, ["111111111111"]);
