@@ -8,8 +8,12 @@
  * the Analyze phase (every resource, 16 in flight, as the engine's step executor does), then
  * AnalyzeStack. Added time = (Analyze phase + AnalyzeStack) of the pack − the same of the noop pack.
  *
+ * A last row checks the run's deadline: --hang N accounts (default 96; 0 skips it) whose
+ * iam:GetAccountSummary never answers, with `timeoutSeconds` --timeout S (default 4). The stack
+ * analysis must end within 2 × S + 3 s, every account failed closed.
+ *
  * Options: --latency MS (default 100), --accounts 1,10,100,500, --concurrency N (the policies'
- * `concurrency`, default theirs), --json FILE (also write the JSON).
+ * `concurrency`, default theirs), --hang N, --timeout S, --json FILE (also write the JSON).
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -36,6 +40,8 @@ interface PackRun {
 }
 
 interface Row {
+    /** What the row measures, when it is not the plain scenario. */
+    label?: string;
     accounts: number;
     providers: number;
     pack: PackRun;
@@ -161,10 +167,12 @@ async function main(): Promise<void> {
             const deployer = fake.addUser(homeAccount, "deployer");
             const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
             const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
+            // The local endpoint is not AWS: the administrator trusts it, as for LocalStack.
+            const trustedEndpoints = [fake.url];
             const config = {
-                "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, ...concurrency },
-                "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, ...concurrency },
-                "aws-root-mfa-before-deploy": { ...concurrency },
+                "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
+                "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
+                "aws-root-mfa-before-deploy": { trustedEndpoints, ...concurrency },
             };
             const noop = await runPack(NOOP_DIR, env, fake, resources, {});
             const pack = await runPack(PACK_DIR, env, fake, resources, config);
@@ -182,6 +190,11 @@ async function main(): Promise<void> {
             rows.push(row);
             process.stderr.write(`done: ${n} accounts\n`);
         }
+        const hang = Number(arg("hang", "96"));
+        if (hang > 0) {
+            rows.push(await hangingRow(fake, latency, hang, Number(arg("timeout", "4")), concurrency));
+            process.stderr.write(`done: ${hang} hanging accounts\n`);
+        }
     } finally {
         await fake.close();
     }
@@ -194,10 +207,42 @@ async function main(): Promise<void> {
     }
 }
 
+/** `n` accounts whose IAM never answers: the run's deadline, not speed, is what this row shows. */
+async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeconds: number, concurrency: { concurrency?: number }): Promise<Row> {
+    fake.reset();
+    fake.latency(latency);
+    const homeAccount = "400000000000";
+    fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
+    const deployer = fake.addUser(homeAccount, "deployer");
+    const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
+    fake.fault({ action: "GetAccountSummary", kind: "hang" });
+    const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
+    const trustedEndpoints = [fake.url];
+    const common = { trustedEndpoints, timeoutSeconds, ...concurrency };
+    const config = {
+        "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, ...common },
+        "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, ...common },
+        "aws-root-mfa-before-deploy": common,
+    };
+    const noop = await runPack(NOOP_DIR, env, fake, resources, {});
+    const pack = await runPack(PACK_DIR, env, fake, resources, config);
+    const boundMs = (2 * timeoutSeconds + 3) * 1000;
+    process.stderr.write(`hanging IAM: AnalyzeStack ${pack.stackMs} ms against the bound 2 × ${timeoutSeconds} + 3 s = ${boundMs} ms (${pack.stackMs <= boundMs ? "met" : "MISSED"})\n`);
+    return {
+        label: `${n}, IAM hangs, timeoutSeconds ${timeoutSeconds} (bound ${boundMs} ms)`,
+        accounts: n,
+        providers: resources.length / 2,
+        pack,
+        noop,
+        addedMs: pack.analyzeMs + pack.stackMs - (noop.analyzeMs + noop.stackMs),
+        callsPerAccount: Math.round((pack.awsCalls / n) * 100) / 100,
+    };
+}
+
 function printTable(latency: number, rows: Row[]): void {
     const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations", "peak RSS MB (noop)", "aws CLI loop ms"];
     const lines = rows.map((r) => [
-        r.accounts, r.providers,
+        r.label ?? r.accounts, r.providers,
         `${r.pack.startupMs} (${r.noop.startupMs})`,
         `${r.pack.analyzeMs} (${r.noop.analyzeMs})`,
         `${r.pack.stackMs} (${r.noop.stackMs})`,

@@ -6,13 +6,14 @@
 import { PolicyPack } from "@pulumi/policy";
 import { isAwsProviderType } from "./discover/providers";
 import { installRunBoundaries } from "./posture/session";
-import { installSecretCollector } from "./report/secrets";
+import { forgetNotedSecrets, installSecretCollector } from "./report/secrets";
 import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
 import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
 import { rootMfaEnabled } from "./policies/rootMfaEnabled";
 
 installSecretCollector(isAwsProviderType);
-installRunBoundaries();
+// A stack analysis sends every provider again: the secrets noted before it are forgotten.
+installRunBoundaries(forgetNotedSecrets);
 
 new PolicyPack("aws-root-mfa", {
     policies: [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy],

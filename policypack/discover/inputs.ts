@@ -30,6 +30,16 @@ export function readString(props: Record<string, unknown>, input: string): strin
     if (typeof value !== "string") {
         throw new InputError(input, `must be a string, got ${describeType(value)}`);
     }
+    return wellFormed(value, input);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A string that can travel in a request: no lone UTF-16 surrogate. */
+function wellFormed(value: string, input: string): string {
+    if (LONE_SURROGATE.test(value)) {
+        throw new InputError(input, "holds characters that are not valid text (a lone UTF-16 surrogate)");
+    }
     return value;
 }
 
@@ -62,7 +72,7 @@ export function asStringList(value: unknown, input: string): string[] | undefine
         if (typeof item !== "string") {
             throw new InputError(`${input}[${i}]`, `must be a string, got ${describeType(item)}`);
         }
-        return item;
+        return wellFormed(item, `${input}[${i}]`);
     });
 }
 
@@ -83,7 +93,7 @@ export function fieldString(obj: Record<string, unknown>, field: string, input: 
     if (typeof value !== "string") {
         throw new InputError(`${input}.${field}`, `must be a string, got ${describeType(value)}`);
     }
-    return value;
+    return wellFormed(value, `${input}.${field}`);
 }
 
 /** Names a value's type without quoting the value, which may be a secret. */
@@ -101,7 +111,8 @@ export function describeType(value: unknown): string {
 export const FORMATS = {
     /** Keys and tokens travel in HTTP headers: printable ASCII only. */
     credential: { pattern: /^[\x21-\x7e]+$/, what: "holds characters an AWS credential cannot (only printable ASCII without spaces)" },
-    region: { pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, what: "is not an AWS region name (such as us-east-1)" },
+    // A region is one host name label: at most 63 characters.
+    region: { pattern: /^(?=.{1,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, what: "is not an AWS region name (such as us-east-1)" },
     sessionName: { pattern: /^[\w+=,.@-]{2,64}$/, what: "is not a valid role session name (2–64 of letters, digits and +=,.@_-)" },
     externalId: { pattern: /^[\w+=,.@:/-]{2,1224}$/, what: "is not a valid external id (2–1224 of letters, digits and +=,.@:/_-)" },
     sourceIdentity: { pattern: /^[\w+=,.@-]{2,64}$/, what: "is not a valid source identity (2–64 of letters, digits and +=,.@_-)" },

@@ -5,7 +5,8 @@ export interface RoleLocation {
     roleName: string;
 }
 
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/;
+// An IAM role's path is printable ASCII between slashes; its name 1–64 of letters, digits and +=,.@_-.
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/((?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64})$/;
 
 /** Parses `arn:<partition>:iam::<account>:role/<path/name>`; undefined when it is not one. */
 export function parseRoleArn(arn: string): RoleLocation | undefined {

@@ -102,6 +102,7 @@ const INVALID_CREDENTIALS = new Set([
 ]);
 const REJECTED_REQUEST = new Set(["ValidationError", "ValidationException", "InvalidParameterValue", "InvalidInput", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "InvalidParameterException"]);
 const TIMEOUT = new Set(["TimeoutError", "AbortError", "DeadlineError", "RequestTimeout", "RequestTimeoutException"]);
+const REQUEST_TOO_LARGE = new Set([413, 414, 431]);
 const NETWORK = new Set(["EPROTO", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 
 interface SdkErrorShape {
@@ -142,7 +143,7 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (INVALID_CREDENTIALS.has(name)) {
         return failure("invalid-credentials");
     }
-    if (REJECTED_REQUEST.has(name)) {
+    if (REJECTED_REQUEST.has(name) || name === "URIError" || /^Region not accepted/.test(message)) {
         return failure("rejected-request");
     }
     if (TIMEOUT.has(name) || (sysCode !== undefined && /TIMEDOUT/.test(sysCode))) {
@@ -154,6 +155,14 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (name === "MalformedAnswerError" || /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed/i.test(message)
         || (e.$response !== undefined && status !== undefined && status < 300)) {
         return failure("malformed-response");
+    }
+    // An HTTP answer without an AWS error code: something else answered (a proxy, a firewall, a
+    // web server), or the request was too large for any server to take.
+    if (status !== undefined && (name === "Unknown" || name === "UnknownError" || name === "Error")) {
+        const what = REQUEST_TOO_LARGE.has(status)
+            ? `HTTP ${status}: the request was too large to be accepted (an input or credential far longer than AWS allows)`
+            : `HTTP ${status} with a body that is not an AWS answer`;
+        return { kind: REQUEST_TOO_LARGE.has(status) ? "rejected-request" : "malformed-response", step, code: `HTTP ${status}`, detail: what };
     }
     if (e.$fault === "server" || (status !== undefined && status >= 500)) {
         return failure("service-error");

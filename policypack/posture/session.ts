@@ -366,8 +366,11 @@ function beginStackAnalysis(): void {
     stackAnalyses += 1;
 }
 
-/** Wraps the engine's AnalyzeStack request so each call marks a run's end. Idempotent. */
-export function installRunBoundaries(): void {
+/**
+ * Wraps the engine's AnalyzeStack request so each call marks a run's end, and calls `onStackAnalysis`
+ * then, before the request's resources are read. Idempotent.
+ */
+export function installRunBoundaries(onStackAnalysis: () => void = () => undefined): void {
     const request = analyzerMessages()?.AnalyzeStackRequest?.prototype;
     const original = request?.getResourcesList;
     if (!request || typeof original !== "function" || (original as { boundary?: boolean }).boundary) {
@@ -375,6 +378,7 @@ export function installRunBoundaries(): void {
     }
     const wrapped = function (this: unknown) {
         beginStackAnalysis();
+        onStackAnalysis();
         return original.call(this);
     };
     request.getResourcesList = Object.assign(wrapped, { boundary: true });

@@ -7,7 +7,7 @@
  * the other half to be printed.
  */
 import type { DiscoveredProvider, ProviderRef } from "../discover/providers";
-import { noteSecret, removeSecrets, secretsOf } from "./secrets";
+import { allNotedSecrets, noteSecret, removeSecrets, secretsOf } from "./secrets";
 
 const REDACTED = "[redacted]";
 const SECRET_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY", "AWS_SECRET_KEY"];
@@ -35,9 +35,16 @@ export function quoted(text: string): string {
 /** Removes every secret, then masks key shapes in quoted text, then drops the quote marks. */
 export type Redactor = (text: string, about: readonly ProviderRef[]) => string;
 
-/** A redactor that knows the secrets of every provider of the stack and of the pack's environment. */
+/**
+ * A redactor that knows the secrets of these providers, of every provider the engine has sent so
+ * far (a resource check sees one provider, but a shared answer may come from another's reader),
+ * and of the pack's environment.
+ */
 export function redactorFor(providers: readonly DiscoveredProvider[], env: NodeJS.ProcessEnv = process.env): Redactor {
     const secrets = new Set<string>();
+    for (const value of allNotedSecrets()) {
+        noteSecret(value, secrets);
+    }
     for (const p of providers) {
         for (const value of [...p.provider.secrets, ...secretsOf(p.provider.urn)]) {
             noteSecret(value, secrets);

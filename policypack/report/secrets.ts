@@ -21,6 +21,19 @@ export function secretsOf(urn: string): readonly string[] {
     return byUrn.get(urn) ?? [];
 }
 
+/**
+ * Every secret the engine has sent in any AWS provider's inputs during this run: a message about
+ * one provider can carry text read with another's credentials (an answer shared across providers).
+ */
+export function allNotedSecrets(): readonly string[] {
+    return [...byUrn.values()].flat();
+}
+
+/** Forgets the secrets noted so far: a new stack analysis sends every provider again. */
+export function forgetNotedSecrets(): void {
+    byUrn.clear();
+}
+
 /** Adds a secret value, and every string inside it when it is JSON text, a list or an object, to `into`. */
 export function noteSecret(value: unknown, into: Set<string>): void {
     if (into.size >= MAX_SECRETS) {

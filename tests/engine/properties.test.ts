@@ -216,6 +216,10 @@ describe("provider input properties through the engine protocol", function () {
                 assert.fail(`AnalyzeStack failed with a gRPC error: ${result.error.message}`);
             }
             assert.doesNotThrow(() => process.kill(pack.pid, 0), "the pack process is gone");
+            for (const d of result.diagnostics) {
+                // Every failure an input can cause has its own message.
+                assert.ok(!/an unexpected error occurred/.test(d.message), `a failure without its own message: ${d.message}`);
+            }
             const mfa = result.diagnostics.filter((d) => d.policyName === MFA);
             for (const d of mfa) {
                 // The pack's catch-alls for its own bugs.
