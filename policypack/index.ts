@@ -7,13 +7,9 @@ import { PolicyPack } from "@pulumi/policy";
 import { isAwsProviderType } from "./discover/providers";
 import { installRunBoundaries } from "./posture/session";
 import { installSecretCollector } from "./report/secrets";
-import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
-import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
-import { rootMfaEnabled } from "./policies/rootMfaEnabled";
+import { PACK_NAME, policies } from "./pack";
 
 installSecretCollector(isAwsProviderType);
 installRunBoundaries();
 
-new PolicyPack("aws-root-mfa", {
-    policies: [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy],
-});
+new PolicyPack(PACK_NAME, { policies });
