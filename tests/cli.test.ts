@@ -18,6 +18,7 @@ const CLI = path.join(ROOT, "bin", "cli", "main.js");
 const SARIF_SCHEMA = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "sarif", "sarif-schema-2.1.0.json"), "utf8")) as object;
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
 const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1 };
+const POLICIES = ["aws-root-mfa-enabled", "aws-root-credentials-centralized", "aws-root-mfa-before-deploy"];
 
 interface Run {
     code: number | null;
@@ -61,9 +62,31 @@ describe("aws-root-mfa check", function () {
     let home: string;
     let keys: { accessKeyId: string; secretAccessKey: string };
     let dir: string;
+    let trusting: string;
 
-    /** Runs the compiled CLI with the deployer's keys as ambient credentials, pointed at the fake endpoint. */
+    /**
+     * A --config file that trusts the local endpoint in every policy (`trustedEndpoints`, which the
+     * pack needs to send requests to an endpoint override) and merges `entries` over it.
+     */
+    function configFile(name: string, entries: Record<string, string | Record<string, unknown>> = {}): string {
+        const config: Record<string, string | Record<string, unknown>> = { ...entries };
+        for (const policy of POLICIES) {
+            const own = entries[policy];
+            config[policy] = { ...(typeof own === "object" ? own : {}), trustedEndpoints: [fake.url] };
+        }
+        const file = path.join(dir, name);
+        writeFileSync(file, JSON.stringify(config));
+        return file;
+    }
+
+    /**
+     * Runs the compiled CLI with the deployer's keys as ambient credentials, pointed at the fake
+     * endpoint; a `check` without its own --config gets the one that trusts the endpoint.
+     */
     function check(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<Run> {
+        if (args[0] === "check" && !args.includes("--config")) {
+            args = [...args, "--config", trusting];
+        }
         const env: NodeJS.ProcessEnv = { ...process.env };
         for (const [key, value] of Object.entries(awsEnv(fake, { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, ...extraEnv }))) {
             if (value === undefined) delete env[key];
@@ -89,6 +112,7 @@ describe("aws-root-mfa check", function () {
         fake.addAccount({ id: home, summary: COMPLIANT });
         keys = fake.addUser(home, "deployer");
         dir = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-cli-"));
+        trusting = configFile("trusting.json");
     });
     after(async () => {
         await fake?.close();
@@ -158,9 +182,8 @@ describe("aws-root-mfa check", function () {
 
         it("applies --config: an exempt account is not checked", async () => {
             const bad = account(NONCOMPLIANT);
-            const file = path.join(dir, "exempt.json");
             const exemption = { exemptions: [{ accountId: bad.accountId, reason: "sandbox being closed, SEC-1" }] };
-            writeFileSync(file, JSON.stringify({ "aws-root-mfa-enabled": exemption, "aws-root-credentials-centralized": exemption }));
+            const file = configFile("exempt.json", { "aws-root-mfa-enabled": exemption, "aws-root-credentials-centralized": exemption, "aws-root-mfa-before-deploy": exemption });
             const before = fake.count("GetAccountSummary", bad.accountId);
             const run = await check(["check", "--json", "--config", file, "--role-arn", bad.roleArn]);
             assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -170,8 +193,7 @@ describe("aws-root-mfa check", function () {
 
         it("applies --config enforcement levels: advisory findings exit 0", async () => {
             const bad = account(NONCOMPLIANT);
-            const file = path.join(dir, "advisory.json");
-            writeFileSync(file, JSON.stringify({ all: "advisory" }));
+            const file = configFile("advisory.json", { all: "advisory" });
             const run = await check(["check", "--json", "--config", file, "--role-arn", bad.roleArn]);
             assert.equal(run.code, 0, run.stdout + run.stderr);
             const report = JSON.parse(run.stdout) as JsonReport;
@@ -315,8 +337,7 @@ describe("aws-root-mfa check", function () {
         }
 
         it("exits 2 naming every invalid property of --config at once", async () => {
-            const file = path.join(dir, "invalid.json");
-            writeFileSync(file, JSON.stringify({ "aws-root-mfa-enabled": { timeoutSeconds: 900, concurrency: 0, exemptions: [{ accountId: "12" }] } }));
+            const file = configFile("invalid.json", { "aws-root-mfa-enabled": { timeoutSeconds: 900, concurrency: 0, exemptions: [{ accountId: "12" }] } });
             const run = await check(["check", "--config", file]);
             assert.equal(run.code, 2);
             assert.match(run.stderr, /aws-root-mfa-enabled\.timeoutSeconds: must be <= 300/);
