@@ -39,7 +39,7 @@ interface SarifLog {
     runs: Array<{
         tool: { driver: { name: string; version: string; rules: Array<{ id: string; helpUri?: string; help: { text: string }; defaultConfiguration: { level: string }; properties: Record<string, unknown> }> } };
         invocations: Array<{ executionSuccessful: boolean; exitCode: number; toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }>;
-        results: Array<{ ruleId: string; level: string; message: { text: string }; locations?: Array<{ physicalLocation?: { artifactLocation: { uri: string } } }> }>;
+        results: Array<{ ruleId: string; level: string; message: { text: string }; locations?: Array<{ physicalLocation?: { artifactLocation: { uri: string } }; logicalLocations?: unknown[] }> }>;
     }>;
 }
 
@@ -256,14 +256,14 @@ describe("aws-root-mfa check", function () {
             const log = assertValidSarif(sarif.stdout);
             assert.equal(log.runs[0].invocations[0].executionSuccessful, false);
             assert.equal(log.runs[0].invocations[0].toolExecutionNotifications[0].level, "error");
-            assert.equal(log.runs[0].results[0].locations?.[0].physicalLocation?.artifactLocation.uri, "state.json");
+            assert.equal(log.runs[0].results[0].locations?.[0].physicalLocation?.artifactLocation.uri, "Pulumi.yaml");
         });
     });
 
     describe("--sarif", () => {
         it("exits 1 with SARIF 2.1.0 whose rules are the policies and whose results carry their levels", async () => {
             const bad = account(NONCOMPLIANT);
-            const run = await check(["check", "--sarif", "--role-arn", bad.roleArn]);
+            const run = await check(["check", "--sarif", "--sarif-location", "infra/Pulumi.yaml", "--role-arn", bad.roleArn]);
             assert.equal(run.code, 1, run.stdout + run.stderr);
             const log = assertValidSarif(run.stdout);
             assert.equal(log.version, "2.1.0");
@@ -277,6 +277,10 @@ describe("aws-root-mfa check", function () {
             assert.ok(sarifRun.tool.driver.rules[0].helpUri?.startsWith("https://docs.aws.amazon.com/"));
             assert.deepEqual(sarifRun.results.map((r) => [r.ruleId, r.level]), [["aws-root-mfa-enabled", "error"]]);
             assert.match(sarifRun.results[0].message.text, new RegExp(`^Account ${bad.accountId} `));
+            assert.deepEqual(sarifRun.results[0].locations, [{
+                physicalLocation: { artifactLocation: { uri: "infra/Pulumi.yaml" } },
+                logicalLocations: [{ name: bad.roleArn, fullyQualifiedName: `urn:pulumi:check::aws-root-mfa::pulumi:providers:aws::${bad.roleArn}`, kind: "resource" }],
+            }]);
             assert.equal(sarifRun.invocations[0].executionSuccessful, true);
         });
 
@@ -309,7 +313,7 @@ describe("aws-root-mfa check", function () {
         it("--help shows every option with an example, and the exit codes", async () => {
             const run = await check(["--help"]);
             assert.equal(run.code, 0);
-            for (const option of ["--profile", "--role-arn", "--stack-state", "--config", "--json", "--sarif", "--help", "--version"]) {
+            for (const option of ["--profile", "--role-arn", "--stack-state", "--config", "--json", "--sarif", "--sarif-location", "--help", "--version"]) {
                 assert.match(run.stdout, new RegExp(`^ +(-h, )?${option}\\b`, "m"), `${option} is not described`);
                 if (!["--help", "--version"].includes(option)) {
                     assert.match(run.stdout, new RegExp(`^ +aws-root-mfa check .*${option}`, "m"), `${option} has no example`);
@@ -325,6 +329,7 @@ describe("aws-root-mfa check", function () {
             ["a malformed role ARN", ["check", "--role-arn", "arn:aws:iam::1:role/x"], /--role-arn "arn:aws:iam::1:role\/x" is not an IAM role ARN/],
             ["a missing stack state", ["check", "--stack-state", "missing.json"], /--stack-state missing.json cannot be read \(ENOENT\)/],
             ["both output formats", ["check", "--json", "--sarif"], /--json and --sarif cannot be used together/],
+            ["a SARIF location that is not a repository path", ["check", "--sarif", "--sarif-location", "/etc/Pulumi.yaml"], /must be a path relative to the repository root/],
             ["no command", [], /missing command/],
         ] as Array<[string, string[], RegExp]>) {
             it(`exits 2 with a message for ${what}`, async () => {

@@ -16,6 +16,8 @@ export interface CheckOptions {
     stackState?: string;
     config?: string;
     format: "text" | "json" | "sarif";
+    /** The repository file SARIF results point at. */
+    sarifLocation: string;
 }
 
 /** The parsed command line: a check to run, or help to print. */
@@ -50,6 +52,9 @@ Output (default: text, the way \`pulumi preview\` prints policy violations):
                           aws-root-mfa check --json > findings.json
   --sarif               SARIF 2.1.0 on stdout, for code-scanning tools
                           aws-root-mfa check --stack-state state.json --sarif > aws-root-mfa.sarif
+  --sarif-location PATH the repository file each SARIF result points at (default: Pulumi.yaml, the project
+                        whose accounts are checked; code scanning needs a file in the repository)
+                          aws-root-mfa check --sarif --sarif-location infra/Pulumi.yaml
   -h, --help            this help
   --version             the pack's version
 
@@ -96,6 +101,12 @@ export function parseCommand(argv: readonly string[]): Command {
             throw new CliError(`--role-arn "${arn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/Name)`);
         }
     }
+    if (values["sarif-location"] !== undefined && !values.sarif) {
+        throw new CliError("--sarif-location applies to --sarif output only");
+    }
+    if (values["sarif-location"] !== undefined && (values["sarif-location"].trim() === "" || /^[a-z][a-z0-9+.-]*:/i.test(values["sarif-location"]) || values["sarif-location"].startsWith("/"))) {
+        throw new CliError(`--sarif-location "${values["sarif-location"]}" must be a path relative to the repository root, e.g. infra/Pulumi.yaml`);
+    }
     if (values["stack-state"] !== undefined && (profiles.length > 0 || roleArns.length > 0)) {
         throw new CliError("--stack-state checks the stack's own providers: use it without --profile and --role-arn");
     }
@@ -107,6 +118,7 @@ export function parseCommand(argv: readonly string[]): Command {
             stackState: values["stack-state"],
             config: values.config,
             format: values.json ? "json" : values.sarif ? "sarif" : "text",
+            sarifLocation: (values["sarif-location"] ?? "Pulumi.yaml").split("\\").join("/"),
         },
     };
 }
@@ -123,6 +135,7 @@ function parse(argv: readonly string[]) {
             config: { type: "string" },
             json: { type: "boolean" },
             sarif: { type: "boolean" },
+            "sarif-location": { type: "string" },
             help: { type: "boolean", short: "h" },
             version: { type: "boolean" },
         },

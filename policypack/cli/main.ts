@@ -22,7 +22,7 @@ export async function main(argv: readonly string[]): Promise<{ stdout: string; s
         const config = resolvePolicyConfig(stackPolicies(), options.config);
         const result = await runCheck(checkTargets(options), config);
         const stdout = options.format === "json" ? jsonOutput(result)
-            : options.format === "sarif" ? sarifOutput(result, options.stackState)
+            : options.format === "sarif" ? sarifOutput(result, options.sarifLocation)
             : textOutput(result);
         return { stdout, stderr: "", exitCode: result.exitCode };
     } catch (e) {

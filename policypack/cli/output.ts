@@ -1,6 +1,5 @@
 /** `aws-root-mfa check`'s three outputs: text as `pulumi preview` prints it, JSON, and SARIF 2.1.0. */
 import { createHash } from "node:crypto";
-import { relative } from "node:path";
 import type { CheckResult, Finding } from "./check";
 import { policiesBlock } from "./policiesBlock";
 
@@ -74,9 +73,10 @@ const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0"
  * SARIF 2.1.0: one run, the tool's rules = the policies that ran (with their framework,
  * remediation and severity), one result per finding (level error for mandatory, warning for
  * advisory), and a failed invocation with a notification per provider that could not be read.
- * With a stack export, results point at that file so code-scanning tools can show them.
+ * Every result points at `location`, a file in the repository (code scanning rejects results
+ * without one), and names its provider as a logical location.
  */
-export function sarifOutput(result: CheckResult, stackStateFile?: string): string {
+export function sarifOutput(result: CheckResult, location: string): string {
     const rules = result.policies.map(({ policy, enforcementLevel }) => ({
         id: policy.name,
         name: policy.name,
@@ -91,7 +91,6 @@ export function sarifOutput(result: CheckResult, stackStateFile?: string): strin
             ...(policy.framework && { framework: policy.framework }),
         },
     }));
-    const artifact = stackStateFile === undefined ? undefined : relative(process.cwd(), stackStateFile).split("\\").join("/");
     const results = result.findings.map((f) => {
         const provider = f.urn ? providerOf(result, f.urn) : undefined;
         return {
@@ -99,8 +98,10 @@ export function sarifOutput(result: CheckResult, stackStateFile?: string): strin
             ruleIndex: Math.max(0, rules.findIndex((r) => r.id === f.policy)),
             level: levelOf(f.enforcementLevel),
             message: { text: f.message },
-            ...(artifact !== undefined && { locations: [{ physicalLocation: { artifactLocation: { uri: artifact } }, ...(provider && { logicalLocations: [{ name: provider.name, fullyQualifiedName: provider.urn, kind: "resource" }] }) }] }),
-            ...(artifact === undefined && provider && { locations: [{ logicalLocations: [{ name: provider.name, fullyQualifiedName: provider.urn, kind: "resource" }] }] }),
+            locations: [{
+                physicalLocation: { artifactLocation: { uri: location } },
+                ...(provider && { logicalLocations: [{ name: provider.name, fullyQualifiedName: provider.urn, kind: "resource" }] }),
+            }],
             partialFingerprints: { "awsRootMfaFinding/v1": createHash("sha256").update(`${f.policy}\n${f.urn ?? ""}\n${f.message.split("\n", 1)[0]}`).digest("hex") },
             properties: { failsClosed: f.failsClosed, enforcementLevel: f.enforcementLevel },
         };
