@@ -7,14 +7,10 @@ import { PolicyPack } from "@pulumi/policy";
 import { isAwsProviderType } from "./discover/providers";
 import { installRunBoundaries } from "./posture/session";
 import { forgetNotedSecrets, installSecretCollector } from "./report/secrets";
-import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
-import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
-import { rootMfaEnabled } from "./policies/rootMfaEnabled";
+import { PACK_NAME, policies } from "./pack";
 
 installSecretCollector(isAwsProviderType);
 // A stack analysis sends every provider again: the secrets noted before it are forgotten.
 installRunBoundaries(forgetNotedSecrets);
 
-new PolicyPack("aws-root-mfa", {
-    policies: [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy],
-});
+new PolicyPack(PACK_NAME, { policies });

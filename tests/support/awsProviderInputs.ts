@@ -10,7 +10,8 @@ import type * as awsNativeTypes from "@pulumi/aws-native";
 const captured = new Map<string, { type: string; inputs: Record<string, unknown> }>();
 let mocksSet = false;
 
-function ensureMocks(): void {
+/** Sets the runtime mocks (project "app", stack "dev", preview) once per process. */
+export function ensureMocks(): void {
     if (mocksSet) {
         return;
     }
@@ -37,6 +38,11 @@ export async function awsNativeProviderInputs(name: string, args: awsNativeTypes
     ensureMocks();
     const awsNative: typeof awsNativeTypes = require("@pulumi/aws-native");
     return registered(name, new awsNative.Provider(name, args));
+}
+
+/** The type and inputs of the resource registered as `name` so far under the mocks, if any. */
+export function capturedResource(name: string): { type: string; inputs: Record<string, unknown> } | undefined {
+    return captured.get(name);
 }
 
 async function registered(name: string, provider: pulumi.ProviderResource): Promise<{ type: string; inputs: Record<string, unknown> }> {

@@ -1,0 +1,143 @@
+/** The command line of `aws-root-mfa check`, and its help text. */
+import { parseArgs } from "node:util";
+
+/** A problem the user fixes (arguments, files): printed as a message, exit code 2. */
+export class CliError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "CliError";
+    }
+}
+
+/** What `aws-root-mfa check` was asked to do. */
+export interface CheckOptions {
+    profiles: string[];
+    roleArns: string[];
+    stackState?: string;
+    config?: string;
+    format: "text" | "json" | "sarif";
+    /** The repository file SARIF results point at. */
+    sarifLocation: string;
+}
+
+/** The parsed command line: a check to run, or help to print. */
+export type Command = { kind: "help" } | { kind: "version" } | { kind: "check"; options: CheckOptions };
+
+/** `aws-root-mfa --help`. */
+export const HELP = `aws-root-mfa check: is root MFA on in the AWS accounts you deploy into? (CIS AWS Foundations Benchmark v5.0.0, 1.4)
+
+Runs the aws-root-mfa policy pack's own checks (aws-root-mfa-enabled, aws-root-credentials-centralized)
+outside Pulumi: finds each account, reads its root posture, and says what CIS 1.4 says about it.
+
+Usage:
+  aws-root-mfa check [options]
+  npx aws-root-mfa check [options]
+
+Which accounts (default: the one the ambient credentials reach, as the AWS CLI would):
+  --profile NAME        an AWS profile (~/.aws/config); repeat for several
+                          aws-root-mfa check --profile prod --profile staging
+  --role-arn ARN        a role to assume with the ambient credentials; repeat for several
+                          aws-root-mfa check --role-arn arn:aws:iam::123456789012:role/Deploy
+  --stack-state FILE    every AWS provider of a stack, from \`pulumi stack export\`; encrypted secret inputs
+                        cannot be read: export with --show-secrets if a provider needs them
+                          pulumi stack export --file state.json && aws-root-mfa check --stack-state state.json
+
+Settings:
+  --config FILE         the policy pack config, the same JSON as \`pulumi preview --policy-pack-config\`
+                        (enforcement levels, exemptions, organizationRoleArn, auditRoleArn, ...)
+                          aws-root-mfa check --config examples/policy-config.json
+
+Output (default: text, the way \`pulumi preview\` prints policy violations):
+  --json                one JSON document on stdout
+                          aws-root-mfa check --json > findings.json
+  --sarif               SARIF 2.1.0 on stdout, for code-scanning tools
+                          aws-root-mfa check --stack-state state.json --sarif > aws-root-mfa.sarif
+  --sarif-location PATH the repository file each SARIF result points at (default: Pulumi.yaml, the project
+                        whose accounts are checked; code scanning needs a file in the repository)
+                          aws-root-mfa check --sarif --sarif-location infra/Pulumi.yaml
+  -h, --help            this help
+  --version             the pack's version
+
+Exit codes:
+  0  compliant: no mandatory violation (advisory findings are printed)
+  1  a mandatory violation
+  2  could not check: an account or provider could not be checked (the policy fails closed),
+     bad arguments, or a file that cannot be read
+`;
+
+/** Parses `argv` (without node and the script); throws CliError on anything it cannot use. */
+export function parseCommand(argv: readonly string[]): Command {
+    let parsed: ReturnType<typeof parse>;
+    try {
+        parsed = parse(argv);
+    } catch (e) {
+        throw new CliError(e instanceof Error ? e.message : "the arguments could not be read");
+    }
+    const { values, positionals } = parsed;
+    if (values.help || positionals[0] === "help") {
+        return { kind: "help" };
+    }
+    if (values.version) {
+        return { kind: "version" };
+    }
+    if (positionals.length === 0) {
+        throw new CliError("missing command: use `aws-root-mfa check`");
+    }
+    if (positionals[0] !== "check" || positionals.length > 1) {
+        throw new CliError(`unknown command "${positionals.join(" ")}": the command is \`aws-root-mfa check\``);
+    }
+    if (values.json && values.sarif) {
+        throw new CliError("--json and --sarif cannot be used together: choose one output format");
+    }
+    const profiles = values.profile ?? [];
+    const roleArns = values["role-arn"] ?? [];
+    for (const p of profiles) {
+        if (p.trim() === "") {
+            throw new CliError("--profile needs a profile name");
+        }
+    }
+    for (const arn of roleArns) {
+        if (!/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(arn)) {
+            throw new CliError(`--role-arn "${arn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/Name)`);
+        }
+    }
+    if (values["sarif-location"] !== undefined && !values.sarif) {
+        throw new CliError("--sarif-location applies to --sarif output only");
+    }
+    if (values["sarif-location"] !== undefined && (values["sarif-location"].trim() === "" || /^[a-z][a-z0-9+.-]*:/i.test(values["sarif-location"]) || values["sarif-location"].startsWith("/"))) {
+        throw new CliError(`--sarif-location "${values["sarif-location"]}" must be a path relative to the repository root, e.g. infra/Pulumi.yaml`);
+    }
+    if (values["stack-state"] !== undefined && (profiles.length > 0 || roleArns.length > 0)) {
+        throw new CliError("--stack-state checks the stack's own providers: use it without --profile and --role-arn");
+    }
+    return {
+        kind: "check",
+        options: {
+            profiles,
+            roleArns,
+            stackState: values["stack-state"],
+            config: values.config,
+            format: values.json ? "json" : values.sarif ? "sarif" : "text",
+            sarifLocation: (values["sarif-location"] ?? "Pulumi.yaml").split("\\").join("/"),
+        },
+    };
+}
+
+function parse(argv: readonly string[]) {
+    return parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        strict: true,
+        options: {
+            profile: { type: "string", multiple: true },
+            "role-arn": { type: "string", multiple: true },
+            "stack-state": { type: "string" },
+            config: { type: "string" },
+            json: { type: "boolean" },
+            sarif: { type: "boolean" },
+            "sarif-location": { type: "string" },
+            help: { type: "boolean", short: "h" },
+            version: { type: "boolean" },
+        },
+    });
+}
