@@ -81,6 +81,8 @@ export class FakeAws extends FakeAwsState {
     private readonly timers = new Set<NodeJS.Timeout>();
     private globalLatencyMs = 0;
     private baseUrl = "";
+    private active = 0;
+    private peak = 0;
 
     private readonly server: Server = createServer((req, res) => void this.handle(req, res));
 
@@ -126,6 +128,7 @@ export class FakeAws extends FakeAwsState {
         this.globalLatencyMs = 0;
         this.calls.length = 0;
         this.counters.clear();
+        this.peak = this.active;
     }
 
     /** Injects a fault into matching calls (first registered match wins). */
@@ -151,12 +154,30 @@ export class FakeAws extends FakeAwsState {
         return { fullUri: `${this.baseUrl}${CONTAINER_CREDENTIALS_PREFIX}${endpoint.id}`, roleArn: endpoint.role.arn };
     }
 
+    /** Requests received and not yet answered (hung ones included, until their connection closes). */
+    get inFlight(): number {
+        return this.active;
+    }
+
+    /** The most requests that were in flight at once since start or {@link resetMaxInFlight}. */
+    get maxInFlight(): number {
+        return this.peak;
+    }
+
+    /** Starts measuring {@link maxInFlight} afresh, from the requests in flight now. */
+    resetMaxInFlight(): void {
+        this.peak = this.active;
+    }
+
     /** Number of logged calls, optionally of one action (bare name) and/or caller account. O(1). */
     count(action?: string, accountId?: string): number {
         return this.counters.get(counterKey(action, accountId)) ?? 0;
     }
 
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        this.active += 1;
+        this.peak = Math.max(this.peak, this.active);
+        res.once("close", () => (this.active -= 1));
         const requestId = newRequestId();
         const chunks: Buffer[] = [];
         try {
@@ -203,6 +224,8 @@ export class FakeAws extends FakeAwsState {
                     throw commonError("unavailable", protocol);
                 case "accessDenied":
                     throw accessDenied(protocol, route, caller);
+                case "error":
+                    throw new AwsError(fault.code ?? "", fault.message ?? "", fault.status ?? 400);
             }
             if (caller && this.isDenied(caller.accountId, `${route.service}:${route.action}`)) throw accessDenied(protocol, route, caller);
             const body = route.execute(this, caller, requestId);
