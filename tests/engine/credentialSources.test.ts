@@ -3,7 +3,7 @@
  * the same credential source, or say plainly that it cannot.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -30,13 +30,15 @@ function assertFlags(ds: Diagnostic[], accountId: string): Diagnostic {
 describe("credential sources through the engine protocol", function () {
     this.timeout(60_000);
     let world: World;
-    const dir = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-creds-"));
+    let dir: string;
 
     before(async () => {
+        dir = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-creds-"));
         world = await startWorld();
     });
     after(async () => {
         await stopWorld(world);
+        rmSync(dir, { recursive: true, force: true });
     });
 
     function noncompliantUser(partition?: "aws" | "aws-us-gov" | "aws-cn"): { accountId: string; accessKeyId: string; secretAccessKey: string } {
