@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { Diagnostic, providerResource } from "../harness/engine";
-import { awsProviderInputs } from "../support/awsProviderInputs";
+import { awsNativeProviderInputs, awsProviderInputs } from "../support/awsProviderInputs";
 import { World, accountWithRole, diagnosticsOf, roleProvider, startWorld, stopWorld } from "../support/world";
 
 const MFA = "aws-root-mfa-enabled";
@@ -73,19 +73,27 @@ describe("failure messages through the engine protocol", function () {
         assert.ok(!published(world, ds).includes(sessionName), `the secret session name was printed: ${ds[0].message}`);
     });
 
-    it("an externalId that AWS quotes in its validation error is removed from the message", async () => {
-        const a = accountWithRole(world, COMPLIANT, { externalId: "partner-secret-9f2c" });
+    it("an externalId that AWS quotes in its validation error is removed from the message, for aws and aws-native providers", async () => {
         const externalId = "partner-secret-9f2c";
-        // STS quotes the value it rejects; the pack itself accepts this one.
-        world.fake.fault({
-            action: "AssumeRole", accountId: world.homeAccount, kind: "error", code: "ValidationError", times: 1,
-            message: `1 validation error detected: Value '${externalId}' at 'externalId' failed to satisfy constraint: Member must have length less than or equal to 16`,
-        });
-        const p = roleProvider("external", [a.roleArn], { assumeRoles: JSON.stringify([{ roleArn: a.roleArn, externalId }]) });
-        const ds = diagnosticsOf(await world.pack.analyzeStack([p]), MFA);
-        assert.equal(ds.length, 1);
-        assert.match(ds[0].message, /AWS rejected a value the provider passed while assuming role .*\(ValidationError: 1 validation error detected: Value '.*' at 'externalId' failed to satisfy constraint/);
-        assert.ok(world.fake.calls.some((c) => c.action === "AssumeRole" && c.params.ExternalId === externalId), "the externalId was sent");
-        assert.ok(!published(world, ds).includes(externalId), `the externalId was printed: ${ds[0].message}`);
+        const a = accountWithRole(world, COMPLIANT, { externalId });
+        const b = accountWithRole(world, COMPLIANT, { externalId });
+        const native = await awsNativeProviderInputs("native-external", { region: "us-east-1", assumeRole: { roleArn: b.roleArn, externalId } });
+        const providers = [
+            roleProvider("external", [a.roleArn], { assumeRoles: JSON.stringify([{ roleArn: a.roleArn, externalId }]) }),
+            providerResource("native-external", native.inputs, native.type),
+        ];
+        for (const p of providers) {
+            // STS quotes the value it rejects; the pack itself accepts this one.
+            world.fake.fault({
+                action: "AssumeRole", accountId: world.homeAccount, kind: "error", code: "ValidationError", times: 1,
+                message: `1 validation error detected: Value '${externalId}' at 'externalId' failed to satisfy constraint: Member must have length less than or equal to 16`,
+            });
+            const ds = diagnosticsOf(await world.pack.analyzeStack([p]), MFA);
+            assert.equal(ds.length, 1, p.name);
+            assert.match(ds[0].message, new RegExp(`provider "${p.name}"`));
+            assert.match(ds[0].message, /AWS rejected a value the provider passed while assuming role .*\(ValidationError: 1 validation error detected: Value '.*' at 'externalId' failed to satisfy constraint/);
+            assert.ok(!published(world, ds).includes(externalId), `the externalId was printed: ${ds[0].message}`);
+        }
+        assert.equal(world.fake.calls.filter((c) => c.action === "AssumeRole" && c.params.ExternalId === externalId).length, 2, "the externalId was sent");
     });
 });
