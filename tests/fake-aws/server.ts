@@ -83,6 +83,7 @@ export class FakeAws extends FakeAwsState {
     private baseUrl = "";
     private active = 0;
     private peak = 0;
+    private echoing = false;
 
     private readonly server: Server = createServer((req, res) => void this.handle(req, res));
 
@@ -129,6 +130,7 @@ export class FakeAws extends FakeAwsState {
         this.calls.length = 0;
         this.counters.clear();
         this.peak = this.active;
+        this.echoing = false;
     }
 
     /** Injects a fault into matching calls (first registered match wins). */
@@ -152,6 +154,15 @@ export class FakeAws extends FakeAwsState {
     addContainerCredentials(accountId: string, roleName: string, opts: FakeContainerOptions = {}): { fullUri: string; roleArn: string } {
         const endpoint = this.addContainerEndpoint(accountId, roleName, opts);
         return { fullUri: `${this.baseUrl}${CONTAINER_CREDENTIALS_PREFIX}${endpoint.id}`, roleArn: endpoint.role.arn };
+    }
+
+    /**
+     * Whether every error answer quotes the request it answers: the caller's access key id, its
+     * session token and the request's parameters, as a misbehaving proxy or a hostile endpoint
+     * might. For tests that what the pack quotes of an error never carries a secret.
+     */
+    echoRequests(on: boolean): void {
+        this.echoing = on;
     }
 
     /** Requests received and not yet answered (hung ones included, until their connection closes). */
@@ -203,10 +214,14 @@ export class FakeAws extends FakeAwsState {
         let queryService: QueryService | undefined;
         let fault: FaultSpec | undefined;
         let reply: Reply;
+        let echo = "";
         try {
             const authorization = headerValue(request.headers, "authorization");
             const auth = authorization === undefined ? undefined : parseAuthorization(authorization);
+            if (this.echoing) echo = `access key ${auth?.accessKeyId}, token ${headerValue(request.headers, "x-amz-security-token")}`;
             const route = routeOf(protocol, request, auth);
+            // Values as received: an endpoint can always encode what it echoes beyond recognition, so only verbatim echoes are fair.
+            if (this.echoing) echo += `, parameters ${Object.entries(route.params).map(([k, v]) => `${k}=${v}`).join(", ")}`;
             queryService = route.queryService;
             const caller = route.ownAuth ? undefined : authenticate(this, request, auth, protocol, route.unsigned);
             this.record(route, caller, request, route.ownAuth ? undefined : auth);
@@ -231,7 +246,8 @@ export class FakeAws extends FakeAwsState {
             const body = route.execute(this, caller, requestId);
             reply = { status: 200, contentType: CONTENT_TYPES[protocol], body };
         } catch (e) {
-            const error = e instanceof AwsError ? e : commonError("internal", protocol, e instanceof Error ? e.message : String(e));
+            let error = e instanceof AwsError ? e : commonError("internal", protocol, e instanceof Error ? e.message : String(e));
+            if (this.echoing) error = new AwsError(error.code, `${error.message} (request: ${echo})`, error.status);
             reply = errorReply(protocol, error, queryService, requestId);
         }
         if (fault?.kind === "malformed") {
