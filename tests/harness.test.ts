@@ -13,6 +13,7 @@ import {
 } from "./harness/engine";
 
 const NOOP_PACK = path.join(__dirname, "fixtures", "noop-pack");
+const ECHO_PACK = path.join(__dirname, "fixtures", "echo-pack");
 
 /** The pack's own decoder, to prove the harness encodes properties the way the pack reads them. */
 const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
@@ -104,10 +105,6 @@ describe("harness: noop policy pack", () => {
         });
     });
 
-    it("accepts the stack configuration", async () => {
-        await pack.configureStack({ team: "platform" });
-    });
-
     it("accepts a valid policy configuration, reconciled like the CLI", async () => {
         const sent = await pack.configure({ all: { enforcementLevel: "mandatory" }, "noop-resource": { enforcementLevel: "disabled", threshold: 3 } });
         assert.deepStrictEqual(sent, {
@@ -149,6 +146,32 @@ describe("harness: noop policy pack", () => {
         await pack.close();
         assert.ok(!alive(pid), `pack ${pid} still running`);
         await pack.close();
+    });
+});
+
+describe("harness: what the pack learns of its stack", () => {
+    let pack: PackProcess;
+
+    before(async () => {
+        pack = await startPack({ packDir: ECHO_PACK, dryRun: false, stackConfig: { "aws:region": "eu-central-1" } });
+    });
+
+    after(async () => {
+        await pack?.close();
+    });
+
+    /** What the echo pack's stack policy reports. */
+    async function seen(): Promise<Record<string, unknown>> {
+        const ds = await pack.analyzeStack([]);
+        assert.strictEqual(ds.length, 1);
+        // @pulumi/policy puts the policy's description on the line before the violation.
+        return JSON.parse(ds[0].message.split("\n").slice(1).join("\n"));
+    }
+
+    it("the stack, project, dry-run flag and stack config from its start, and the tags ConfigureStack sends", async () => {
+        assert.deepStrictEqual(await seen(), { tags: {}, stack: "dev", project: "app", dryRun: false, region: "eu-central-1" });
+        await pack.configureStack({ team: "platform", "pulumi:project": "app" });
+        assert.deepStrictEqual((await seen()).tags, { team: "platform", "pulumi:project": "app" });
     });
 });
 

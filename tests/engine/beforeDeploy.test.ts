@@ -3,8 +3,8 @@
  * `pulumi up --skip-preview`), silent in preview where the stack policy reports.
  */
 import { strict as assert } from "node:assert";
-import { providerResource, resourceUsing } from "../harness/engine";
-import { World, accountWithRole, roleProvider, startWorld, stopWorld } from "../support/world";
+import { providerResource, resourceUsing, secret } from "../harness/engine";
+import { World, accountWithRole, freshAccountId, roleProvider, startWorld, stopWorld } from "../support/world";
 
 const GATE = "aws-root-mfa-before-deploy";
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
@@ -53,6 +53,23 @@ describe("aws-root-mfa-before-deploy through the engine protocol", function () {
             const ds = (await world.pack.analyze(bad)).filter((d) => d.policyName === GATE);
             assert.equal(ds.length, 1);
             assert.match(ds[0].message, /provider "bad".*\n.*input "assumeRoles" is not valid JSON/);
+        });
+
+        it("fails closed on a provider whose account it cannot identify, naming the provider", async () => {
+            const accountId = freshAccountId();
+            world.fake.addAccount({ id: accountId, summary: COMPLIANT });
+            const keys = world.fake.addUser(accountId, "ci");
+            const rejected = providerResource("rejected-keys", { region: "us-east-1", accessKey: secret(keys.accessKeyId), secretKey: secret("y".repeat(40)) });
+            const missing = providerResource("missing-profile", { region: "us-east-1", profile: "does-not-exist" });
+            for (const p of [rejected, missing]) {
+                const ds = (await world.pack.analyze(p)).filter((d) => d.policyName === GATE);
+                assert.equal(ds.length, 1, `${p.name}: ${ds.map((d) => d.message).join("\n---\n")}`);
+                assert.equal(ds[0].enforcementLevel, "mandatory");
+                assert.equal(ds[0].urn, p.urn);
+                assert.match(ds[0].message, new RegExp(`The AWS account of provider "${p.name}" could not be determined`));
+                assert.match(ds[0].message, /fails closed/);
+                assert.match(ds[0].message, /What to do:/);
+            }
         });
 
         it("shares the run's cache with the stack policies: the account is read once", async () => {

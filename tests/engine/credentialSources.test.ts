@@ -3,7 +3,7 @@
  * the same credential source, or say plainly that it cannot.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -31,13 +31,15 @@ function assertFlags(ds: Diagnostic[], accountId: string): Diagnostic {
 describe("credential sources through the engine protocol", function () {
     this.timeout(60_000);
     let world: World;
-    const dir = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-creds-"));
+    let dir: string;
 
     before(async () => {
+        dir = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-creds-"));
         world = await startWorld();
     });
     after(async () => {
         await stopWorld(world);
+        rmSync(dir, { recursive: true, force: true });
     });
 
     function noncompliantUser(partition?: "aws" | "aws-us-gov" | "aws-cn"): { accountId: string; accessKeyId: string; secretAccessKey: string } {
@@ -86,16 +88,25 @@ describe("credential sources through the engine protocol", function () {
         assert.match(ds[0].message, /no AWS credentials could be found/);
     });
 
-    it("assumeRoleWithWebIdentity with a (secret) token: the token never appears", async () => {
+    it("assumeRoleWithWebIdentity, secret: its session name, which AWS echoes in a denial, never appears", async () => {
         const accountId = freshAccountId();
         world.fake.addAccount({ id: accountId, summary: NONCOMPLIANT });
+        // The centralized policy's read is denied: AWS's denial names the caller, whose ARN ends in the session name.
+        world.fake.deny(accountId, "organizations:DescribeOrganization");
         const token = "eyJhbGciOiJSUzI1NiJ9.web-identity-token-value-0123456789";
+        const sessionName = "ci-run-4821";
         const roleArn = world.fake.addRole(accountId, "WebDeploy", { webIdentityTokens: [token] });
-        const p = providerResource("oidc", { region: "us-east-1", assumeRoleWithWebIdentity: secret(JSON.stringify({ roleArn, sessionName: "ci-run", webIdentityToken: token })) });
-        const d = assertFlags(await world.pack.analyzeStack([p]), accountId);
-        assert.ok(!d.message.includes(token));
+        const p = providerResource("oidc", { region: "us-east-1", assumeRoleWithWebIdentity: secret(JSON.stringify({ roleArn, sessionName, webIdentityToken: token })) });
+        const ds = await world.pack.analyzeStack([p]);
+        assertFlags(ds, accountId);
+        const central = ofPolicy(ds, "aws-root-credentials-centralized");
+        assert.equal(central.length, 1);
+        assert.match(central[0].message, new RegExp(`organizations:DescribeOrganization was denied .*User: arn:aws:sts::${accountId}:assumed-role/WebDeploy/`));
+        const everything = ds.map((d) => d.message).join("\n") + world.pack.stderr() + world.pack.stdout();
+        assert.ok(!everything.includes(sessionName), `the secret session name leaked: ${central[0].message}`);
+        assert.ok(!everything.includes(token));
         const call = world.fake.calls.find((c) => c.action === "AssumeRoleWithWebIdentity" && c.params.RoleArn === roleArn);
-        assert.equal(call?.params.RoleSessionName, "ci-run");
+        assert.equal(call?.params.RoleSessionName, sessionName);
     });
 
     it("assumeRoleWithWebIdentity with a token file, then assumeRoles on top", async () => {
@@ -183,7 +194,6 @@ describe("credential sources through the engine protocol", function () {
         const p = providerResource("native", inputs, type);
         const d = assertFlags(await world.pack.analyzeStack([p]), target.accountId);
         assert.match(d.message, /aws-native provider "native"/);
-        assert.ok(!d.message.includes("native-external-id"));
         assert.equal(world.fake.count("GetAccountSummary", cloudControl.accountId), 0);
         const call = world.fake.calls.find((c) => c.action === "AssumeRole" && c.params.RoleArn === target.roleArn);
         assert.equal(call?.params.DurationSeconds, "900");

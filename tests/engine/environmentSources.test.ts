@@ -3,7 +3,7 @@
  * profile (IAM Identity Center, cached token) and container credentials.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -17,6 +17,7 @@ describe("credential sources from the pack's environment", function () {
     this.timeout(60_000);
     let fake: FakeAws;
     let pack: PackProcess | undefined;
+    const dirs: string[] = [];
 
     before(async () => {
         fake = await FakeAws.start();
@@ -24,6 +25,9 @@ describe("credential sources from the pack's environment", function () {
     afterEach(async () => {
         await pack?.close();
         pack = undefined;
+        for (const dir of dirs.splice(0)) {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
     after(async () => {
         await fake.close();
@@ -37,6 +41,7 @@ describe("credential sources from the pack's environment", function () {
 
     it("an SSO profile, named by the provider or by AWS_PROFILE for the default provider", async () => {
         const home = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-sso-"));
+        dirs.push(home);
         const accountId = freshAccountId();
         fake.addAccount({ id: accountId, summary: NONCOMPLIANT });
         const { configFile } = ssoProfileFiles(home, { fake, profile: "dev", accountId, roleName: "Admin", token: "sso-access-token-0123456789" });

@@ -135,6 +135,9 @@ describe("provider input properties through the engine protocol", function () {
             dir,
         ];
         fake = await FakeAws.start();
+        // Every error the endpoint answers quotes the request (keys, token, parameters), so the
+        // secrets a stack sends reach the text the pack quotes, and redaction is put to the test.
+        fake.echoRequests(true);
         local = { fakeUrl: fake.url.replace(/\/$/, ""), closedUrl: "http://127.0.0.1:1", files };
         pack = await trustingFake(await startPack({ packDir: PACK_DIR, dryRun: true, env: awsEnv(fake) }), fake);
         await pack.configure({ [MFA]: { timeoutSeconds: 2 }, [CENTRAL]: { timeoutSeconds: 2 } });

@@ -11,7 +11,9 @@ export type FaultKind =
     /** AccessDenied (403), as if the caller's account were denied the action. */
     | "accessDenied"
     /** HTTP 200 with the real response body cut in half (unparseable XML/JSON). */
-    | "malformed";
+    | "malformed"
+    /** The error `code` with `message` (HTTP `status`, default 400), as the protocol renders errors. */
+    | "error";
 
 /** A fault to inject into matching calls. */
 export interface FaultSpec {
@@ -22,6 +24,12 @@ export interface FaultSpec {
     kind: FaultKind;
     /** Delay for `latency`. */
     ms?: number;
+    /** Error code for `error`, e.g. `ValidationError`. */
+    code?: string;
+    /** Error message for `error`: what AWS (or whatever answers in its place) says. */
+    message?: string;
+    /** HTTP status for `error`; default 400. */
+    status?: number;
     /** Apply to the first N matching calls, then stop; omitted = forever. */
     times?: number;
 }
@@ -35,10 +43,13 @@ interface ActiveFault {
 export class FaultTable {
     private faults: ActiveFault[] = [];
 
-    /** Registers a fault; throws on a `latency` fault without `ms` or a non-positive `times`. */
+    /** Registers a fault; throws on a `latency` fault without `ms`, an `error` fault without `code` and `message`, or a non-positive `times`. */
     add(spec: FaultSpec): void {
         if (spec.kind === "latency" && !(typeof spec.ms === "number" && spec.ms >= 0)) {
             throw new Error("a latency fault needs ms >= 0");
+        }
+        if (spec.kind === "error" && !(spec.code && spec.message !== undefined)) {
+            throw new Error("an error fault needs a code and a message");
         }
         if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) {
             throw new Error("fault times must be a positive integer");

@@ -81,6 +81,9 @@ export class FakeAws extends FakeAwsState {
     private readonly timers = new Set<NodeJS.Timeout>();
     private globalLatencyMs = 0;
     private baseUrl = "";
+    private active = 0;
+    private peak = 0;
+    private echoing = false;
 
     private readonly server: Server = createServer((req, res) => void this.handle(req, res));
 
@@ -126,6 +129,8 @@ export class FakeAws extends FakeAwsState {
         this.globalLatencyMs = 0;
         this.calls.length = 0;
         this.counters.clear();
+        this.peak = this.active;
+        this.echoing = false;
     }
 
     /** Injects a fault into matching calls (first registered match wins). */
@@ -151,12 +156,39 @@ export class FakeAws extends FakeAwsState {
         return { fullUri: `${this.baseUrl}${CONTAINER_CREDENTIALS_PREFIX}${endpoint.id}`, roleArn: endpoint.role.arn };
     }
 
+    /**
+     * Whether every error answer quotes the request it answers: the caller's access key id, its
+     * session token and the request's parameters, as a misbehaving proxy or a hostile endpoint
+     * might. For tests that what the pack quotes of an error never carries a secret.
+     */
+    echoRequests(on: boolean): void {
+        this.echoing = on;
+    }
+
+    /** Requests received and not yet answered (hung ones included, until their connection closes). */
+    get inFlight(): number {
+        return this.active;
+    }
+
+    /** The most requests that were in flight at once since start or {@link resetMaxInFlight}. */
+    get maxInFlight(): number {
+        return this.peak;
+    }
+
+    /** Starts measuring {@link maxInFlight} afresh, from the requests in flight now. */
+    resetMaxInFlight(): void {
+        this.peak = this.active;
+    }
+
     /** Number of logged calls, optionally of one action (bare name) and/or caller account. O(1). */
     count(action?: string, accountId?: string): number {
         return this.counters.get(counterKey(action, accountId)) ?? 0;
     }
 
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        this.active += 1;
+        this.peak = Math.max(this.peak, this.active);
+        res.once("close", () => (this.active -= 1));
         const requestId = newRequestId();
         const chunks: Buffer[] = [];
         try {
@@ -182,10 +214,14 @@ export class FakeAws extends FakeAwsState {
         let queryService: QueryService | undefined;
         let fault: FaultSpec | undefined;
         let reply: Reply;
+        let echo = "";
         try {
             const authorization = headerValue(request.headers, "authorization");
             const auth = authorization === undefined ? undefined : parseAuthorization(authorization);
+            if (this.echoing) echo = `access key ${auth?.accessKeyId}, token ${headerValue(request.headers, "x-amz-security-token")}`;
             const route = routeOf(protocol, request, auth);
+            // Values as received: an endpoint can always encode what it echoes beyond recognition, so only verbatim echoes are fair.
+            if (this.echoing) echo += `, parameters ${Object.entries(route.params).map(([k, v]) => `${k}=${v}`).join(", ")}`;
             queryService = route.queryService;
             const caller = route.ownAuth ? undefined : authenticate(this, request, auth, protocol, route.unsigned);
             this.record(route, caller, request, route.ownAuth ? undefined : auth);
@@ -203,12 +239,15 @@ export class FakeAws extends FakeAwsState {
                     throw commonError("unavailable", protocol);
                 case "accessDenied":
                     throw accessDenied(protocol, route, caller);
+                case "error":
+                    throw new AwsError(fault.code ?? "", fault.message ?? "", fault.status ?? 400);
             }
             if (caller && this.isDenied(caller.accountId, `${route.service}:${route.action}`)) throw accessDenied(protocol, route, caller);
             const body = route.execute(this, caller, requestId);
             reply = { status: 200, contentType: CONTENT_TYPES[protocol], body };
         } catch (e) {
-            const error = e instanceof AwsError ? e : commonError("internal", protocol, e instanceof Error ? e.message : String(e));
+            let error = e instanceof AwsError ? e : commonError("internal", protocol, e instanceof Error ? e.message : String(e));
+            if (this.echoing) error = new AwsError(error.code, `${error.message} (request: ${echo})`, error.status);
             reply = errorReply(protocol, error, queryService, requestId);
         }
         if (fault?.kind === "malformed") {

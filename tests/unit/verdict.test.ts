@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { rootMfaVerdict, PostureReading } from "../../policypack/verdict/rootMfa";
-import { exemptionFor } from "../../policypack/verdict/exemptions";
+import { exemptionFor, todayUtc } from "../../policypack/verdict/exemptions";
 import type { CheckFailure } from "../../policypack/posture/failure";
 
 const denied: CheckFailure = { kind: "access-denied", step: { kind: "account-summary" }, code: "AccessDenied", detail: "not authorized" };
@@ -58,4 +58,30 @@ describe("exemptions", () => {
     it("applies through its expiry day", () => {
         assert.equal(exemptionFor("222222222222", exemptions, "2026-11-27").status, "active");
     });
+});
+
+describe("today, for exemptions, is the UTC date", () => {
+    // Moments near UTC midnight, read in a zone whose date is then not UTC's (UTC+14 before it, UTC-12 after it).
+    const table: Array<[string, string, string]> = [
+        ["Pacific/Kiritimati", "2026-03-01T23:30:00.000Z", "2026-03-01"],
+        ["Etc/GMT+12", "2026-03-02T00:30:00.000Z", "2026-03-02"],
+        ["Pacific/Kiritimati", "2026-12-31T23:59:59.999Z", "2026-12-31"],
+        ["Etc/GMT+12", "2027-01-01T00:00:00.000Z", "2027-01-01"],
+    ];
+    for (const [zone, at, day] of table) {
+        it(`${at} in ${zone} is ${day}`, () => {
+            const saved = process.env.TZ;
+            // Node applies a TZ change to Date at once.
+            process.env.TZ = zone;
+            try {
+                assert.equal(todayUtc(new Date(at)), day);
+            } finally {
+                if (saved === undefined) {
+                    delete process.env.TZ;
+                } else {
+                    process.env.TZ = saved;
+                }
+            }
+        });
+    }
 });
