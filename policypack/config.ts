@@ -84,22 +84,51 @@ export class ConfigError extends Error {
         super(`policy config "${property}" ${problem}`);
         this.name = "ConfigError";
     }
+
+    /** One error naming every problem found. */
+    static all(problems: readonly ConfigError[]): ConfigError {
+        if (problems.length === 1) {
+            return problems[0];
+        }
+        const error = new ConfigError(problems.map((p) => p.property).join(", "), "");
+        error.message = problems.map((p) => p.message).join("; ");
+        return error;
+    }
 }
 
-/** Reads the shared settings from a policy's config (already merged over schema defaults by the CLI). */
+/**
+ * Reads the shared settings from a policy's config (already merged over schema defaults by the
+ * CLI). Every property that cannot be used is named at once, in one ConfigError.
+ */
 export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
-    return {
-        exemptions: readExemptions(raw.exemptions),
-        organizationRoleFor: readOrganizationRole(raw.organizationRoleArn),
+    const problems: ConfigError[] = [];
+    const read = <T>(reader: () => T, fallback: T): T => {
+        try {
+            return reader();
+        } catch (e) {
+            if (e instanceof ConfigError) {
+                problems.push(e);
+                return fallback;
+            }
+            throw e;
+        }
+    };
+    const config: CommonConfig = {
+        exemptions: read(() => readExemptions(raw.exemptions), []),
+        organizationRoleFor: read(() => readOrganizationRole(raw.organizationRoleArn), () => undefined),
         singleOrganizationRole: typeof raw.organizationRoleArn === "string" && raw.organizationRoleArn !== "" ? raw.organizationRoleArn : undefined,
-        auditRoleFor: readAuditRole(raw.auditRoleArn),
+        auditRoleFor: read(() => readAuditRole(raw.auditRoleArn), () => undefined),
         posture: {
             ...DEFAULT_POSTURE_OPTIONS,
-            trust: readTrustedEndpoints(raw.trustedEndpoints),
-            timeoutSeconds: readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false),
-            concurrency: readNumber(raw, "concurrency", DEFAULT_POSTURE_OPTIONS.concurrency, 1, 256, true),
+            trust: read(() => readTrustedEndpoints(raw.trustedEndpoints), DEFAULT_POSTURE_OPTIONS.trust),
+            timeoutSeconds: read(() => readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false), 0),
+            concurrency: read(() => readNumber(raw, "concurrency", DEFAULT_POSTURE_OPTIONS.concurrency, 1, 256, true), 0),
         },
     };
+    if (problems.length > 0) {
+        throw ConfigError.all(problems);
+    }
+    return config;
 }
 
 function readNumber(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number, integer: boolean): number {

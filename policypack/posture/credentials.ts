@@ -10,9 +10,9 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ProfileFiles, Target } from "../discover/target";
 import { step, type Outcome } from "./calls";
-import { NoCredentialsError, UnusableFileError, type Step } from "./failure";
-import { withHelperScope } from "./helpers";
-import { CallLimits, Credentials, clientConfig, credentialProviders, guardedRequestHandler } from "./sdk";
+import { DeadlineError, NoCredentialsError, UnusableFileError, type Step } from "./failure";
+import { lastHelperFailure, withHelperScope } from "./helpers";
+import { CallLimits, Credentials, clientConfig, credentialProviders, guardedRequestHandler, smithyConfig } from "./sdk";
 import { CREDENTIAL_SERVICES, EndpointTrust } from "./trust";
 
 // A profile file is a few kilobytes; a web identity token a few kilobytes more.
@@ -49,7 +49,10 @@ export async function resolveCredentials(target: Target, limits: CallLimits, tru
     try {
         const base = target.base;
         const baseStep: Step = base.source === "web-identity" ? { kind: "web-identity", roleArn: base.webIdentity.roleArn } : { kind: "credentials" };
-        let current = await step(baseStep, () => withHelperScope(signal, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig))));
+        let current = await step(baseStep, () => withHelperScope(signal, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig)))
+            .catch((e) => {
+                throw signal.aborted && e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
+            }));
         for (const [i, role] of target.assumeRoles.entries()) {
             if (!current.ok) {
                 break;
@@ -76,6 +79,21 @@ export async function resolveCredentials(target: Target, limits: CallLimits, tru
     } finally {
         // The credentials are resolved to keys: the clients that fetched them are done.
         handlers.forEach((h) => h.destroy());
+    }
+}
+
+/** The base credential source, as the user knows it. */
+function describeSource(target: Target): string {
+    const env = process.env;
+    switch (target.base.source) {
+        case "static":
+            return "the provider's static keys";
+        case "web-identity":
+            return "the provider's assumeRoleWithWebIdentity";
+        case "profile":
+            return `profile "${target.base.profile}"`;
+        case "default-chain":
+            return env.AWS_PROFILE ? `profile "${env.AWS_PROFILE}" (from AWS_PROFILE)` : env.AWS_DEFAULT_PROFILE ? `profile "${env.AWS_DEFAULT_PROFILE}" (from AWS_DEFAULT_PROFILE)` : "the environment";
     }
 }
 
@@ -205,7 +223,7 @@ function safeCredentialError(e: unknown, described: string, profile: Record<stri
         return e;
     }
     if (profile.credential_process !== undefined) {
-        const why = e instanceof Error && e.name === "CredentialHelperError" ? e.message : "returned no usable credentials";
+        const why = lastHelperFailure() ?? "it returned no usable credentials";
         return new NoCredentialsError(`the credential_process of ${described} failed: ${why} (its command line and output are not shown; run it yourself to see why)`);
     }
     if (profile.sso_session !== undefined || profile.sso_start_url !== undefined) {
@@ -219,8 +237,7 @@ function safeCredentialError(e: unknown, described: string, profile: Record<stri
 
 /** The profiles of both files, merged as the SDK merges them. */
 function parseProfiles(files: CheckedFiles): Promise<Profiles> {
-    const config = require("@smithy/core/config") as { parseKnownFiles(init: { filepath: string; configFilepath: string }): Promise<Profiles> };
-    return config.parseKnownFiles({ filepath: files.credentials.path, configFilepath: files.config.path });
+    return smithyConfig().parseKnownFiles({ filepath: files.credentials.path, configFilepath: files.config.path });
 }
 
 /** The profile files a source reads, checked, as absolute paths (the SDK caches by path). */

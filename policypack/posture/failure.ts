@@ -64,8 +64,8 @@ export function actionOf(step: Step): string {
 
 /** Thrown by the pack's own per-account deadline. */
 export class DeadlineError extends Error {
-    constructor(seconds: number) {
-        super(`no answer within the ${seconds} s allowed (timeoutSeconds)`);
+    constructor(readonly seconds: number, message = `no answer within the ${seconds} s allowed (timeoutSeconds)`) {
+        super(message);
         this.name = "DeadlineError";
     }
 }

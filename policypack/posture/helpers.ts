@@ -8,11 +8,18 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { smithyConfig } from "./sdk";
 
 // What a helper may print: credentials JSON is well under a kilobyte.
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
-const scope = new AsyncLocalStorage<AbortSignal>();
+/** One check's credential helpers: its deadline, and why its last helper failed. */
+interface HelperScope {
+    signal: AbortSignal;
+    failure?: string;
+}
+
+const scope = new AsyncLocalStorage<HelperScope>();
 const running = new Set<ChildProcess>();
 let installed = false;
 
@@ -30,7 +37,15 @@ export class CredentialHelperError extends Error {
  */
 export function withHelperScope<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
     install();
-    return scope.run(signal, work);
+    return scope.run({ signal }, work);
+}
+
+/**
+ * Why the last credential helper of the current check failed, in words that quote nothing it
+ * printed or was run with (the SDK re-wraps the helper's error, so its type does not survive).
+ */
+export function lastHelperFailure(): string | undefined {
+    return scope.getStore()?.failure;
 }
 
 /** The processes of credential helpers still running (for tests and diagnostics). */
@@ -50,7 +65,8 @@ function endGroup(child: ChildProcess): void {
 
 /** `exec(command, callback)` as the SDK's process provider calls it, with the pack's rules. */
 function runHelper(command: string, callback: (error: Error | null, result?: { stdout: string; stderr: string }) => void): void {
-    const signal = scope.getStore();
+    const current = scope.getStore();
+    const signal = current?.signal;
     if (signal?.aborted) {
         callback(new CredentialHelperError("it was not started: the check had already run out of time"));
         return;
@@ -77,6 +93,9 @@ function runHelper(command: string, callback: (error: Error | null, result?: { s
         done = true;
         running.delete(child);
         signal?.removeEventListener("abort", onAbort);
+        if (error && current) {
+            current.failure = error.message;
+        }
         callback(error, error ? undefined : { stdout, stderr: "" });
     };
     child.on("error", (e: NodeJS.ErrnoException) => finish(new CredentialHelperError(`it could not be started (${e.code ?? "error"})`)));
@@ -98,8 +117,7 @@ function install(): void {
         return;
     }
     installed = true;
-    const config = require("@smithy/core/config") as { externalDataInterceptor?: { interceptToken?(id: string, value: unknown): void } };
-    config.externalDataInterceptor?.interceptToken?.("exec", runHelper);
+    smithyConfig().externalDataInterceptor?.interceptToken?.("exec", runHelper);
     process.once("exit", () => running.forEach(endGroup));
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
         // End the helpers, then let the signal do what it would have done.

@@ -43,7 +43,8 @@ export function withDeadline<T>(seconds: number, remainingMs: number, work: (sig
         const expire = () => {
             const error = new DeadlineError(seconds);
             controller.abort(error);
-            reject(error);
+            // Work that settles on the abort (say, with the step it was in) gets a turn to say so.
+            setImmediate(() => reject(error));
         };
         timer = setTimeout(expire, remainingMs);
         onOuterAbort = expire;

@@ -137,6 +137,27 @@ export function credentialProviders(): typeof CredentialProvidersModule {
     return require("@aws-sdk/credential-providers");
 }
 
+/** The part of `@smithy/core/config` the pack uses: the shared-file parser and the SDK's external-data hook. */
+export interface SmithyConfig {
+    parseKnownFiles(init: { filepath: string; configFilepath: string }): Promise<Record<string, Record<string, string | undefined>>>;
+    externalDataInterceptor?: { interceptToken?(id: string, value: unknown): void };
+}
+
+/**
+ * `@smithy/core/config` as the SDK's credential providers load it: the same module instance, so
+ * that its file cache and its `exec` hook are the ones they use.
+ */
+export function smithyConfig(): SmithyConfig {
+    const { dirname } = require("node:path") as typeof import("node:path");
+    try {
+        const providers = dirname(require.resolve("@aws-sdk/credential-providers"));
+        const processProvider = dirname(require.resolve("@aws-sdk/credential-provider-process", { paths: [providers] }));
+        return require(require.resolve("@smithy/core/config", { paths: [processProvider] }));
+    } catch {
+        return require("@smithy/core/config");
+    }
+}
+
 function nodeHttpHandler(): typeof NodeHttpHandlerModule {
     return require("@smithy/node-http-handler");
 }

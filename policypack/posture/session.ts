@@ -85,6 +85,8 @@ export class RunCache {
     readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
     /** The readers (target keys) already tried for each shared answer. */
     readonly tried = new Map<string, Set<string>>();
+    /** Each reader's own failure for a shared answer, so each asker is told of its own. */
+    readonly readerFailures = new Map<string, Outcome<unknown>>();
     /** One session per set of options, so every policy and resource check shares its bounds. */
     readonly sessions = new Map<string, PostureSession>();
     readonly identities = new Map<string, Promise<Outcome<Identity>>>();
@@ -235,23 +237,28 @@ export class PostureSession {
                 if (outcome.ok || !isReaderFailure(outcome.failure)) {
                     return outcome;
                 }
+                this.cache.readerFailures.set(`${key}|${reader.key}`, outcome);
                 first ??= outcome;
             }
             return first ?? { ok: false, failure: { kind: "unexpected", step: s, code: "NoReader", detail: "no credentials to read with" } };
         };
+        // When every reader failed on its own credentials, each asker is told of its own failure.
+        const own = (outcome: Outcome<T>): Outcome<T> => outcome.ok || !isReaderFailure(outcome.failure)
+            ? outcome
+            : (readers.map((r) => this.cache.readerFailures.get(`${key}|${r.key}`)).find((o) => o !== undefined) as Outcome<T> | undefined) ?? outcome;
         const cached = cache.get(key);
         if (!cached) {
             const first = attempt();
             cache.set(key, first);
-            return first;
+            return first.then(own);
         }
         return cached.then((outcome) => {
             if (outcome.ok || !isReaderFailure(outcome.failure) || readers.every((r) => tried.has(r.key))) {
-                return outcome;
+                return own(outcome);
             }
             const again = attempt(outcome);
             cache.set(key, again);
-            return again;
+            return again.then(own);
         });
     }
 

@@ -35,6 +35,12 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 todo: "run again; if it persists, lower `concurrency` in this policy's config",
             };
         case "timeout":
+            if (failure.step.kind === "credentials") {
+                return {
+                    happened: `the provider's credentials were not resolved in time (${failure.detail}): a credential_process, an SSO login or container credentials took too long; a credential_process still running was ended`,
+                    todo: "run the profile's credential source by hand to see where it waits (a credential_process must not wait for input), or raise `timeoutSeconds` in this policy's config",
+                };
+            }
             return {
                 happened: `AWS did not answer in time while ${where} ${aws}`,
                 todo: "check that this machine reaches the AWS STS and IAM endpoints (proxy, firewall, VPC endpoints, AWS_ENDPOINT_URL), or raise `timeoutSeconds` in this policy's config",

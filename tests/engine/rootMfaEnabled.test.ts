@@ -322,4 +322,15 @@ describe("aws-root-mfa-enabled through the engine protocol", function () {
         assert.equal(ds.length, 1);
         assert.match(ds[0].message, /policy config "exemptions\[0\]\.accountId" must be a 12-digit AWS account id/);
     });
+
+    it("an invalid policy config names every bad property at once", async () => {
+        await world.pack.configure({ [POLICY]: { exemptions: [{ accountId: "12", reason: "x" }], timeoutSeconds: 0, trustedEndpoints: ["ftp://example"], auditRoleArn: "no" } });
+        const a = accountWithRole(world, COMPLIANT);
+        const ds = ofPolicy(await world.pack.analyzeStack([roleProvider("prod", [a.roleArn])]));
+        assert.equal(ds.length, 1);
+        for (const property of ["exemptions\\[0\\]\\.accountId", "timeoutSeconds", "trustedEndpoints\\[0\\]", "auditRoleArn"]) {
+            assert.match(ds[0].message, new RegExp(`policy config "${property}"`), property);
+        }
+        assert.equal(world.fake.count("GetAccountSummary", a.accountId), 0, "nothing is read with a config the pack cannot use");
+    });
 });
