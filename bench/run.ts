@@ -172,7 +172,7 @@ async function main(): Promise<void> {
             const config = {
                 "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
                 "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
-                "aws-root-mfa-before-deploy": { trustedEndpoints, ...concurrency },
+                "aws-root-mfa-before-deploy": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
             };
             const noop = await runPack(NOOP_DIR, env, fake, resources, {});
             const pack = await runPack(PACK_DIR, env, fake, resources, config);
@@ -222,7 +222,7 @@ async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeco
     const config = {
         "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, ...common },
         "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, ...common },
-        "aws-root-mfa-before-deploy": common,
+        "aws-root-mfa-before-deploy": { organizationRoleArn: orgRoleArn, ...common },
     };
     const noop = await runPack(NOOP_DIR, env, fake, resources, {});
     const pack = await runPack(PACK_DIR, env, fake, resources, config);

@@ -24,6 +24,11 @@ export interface ProfileFiles {
 export interface Target {
     /** Equal for providers that resolve credentials the same way; secrets only enter it hashed. */
     key: string;
+    /**
+     * Equal for targets whose credentials are the same whatever their region: the same base
+     * source, files, roles and STS endpoint override. Credentials are resolved once per this key.
+     */
+    credentialsKey: string;
     base: BaseCredentials;
     files: ProfileFiles;
     assumeRoles: AssumeRoleSpec[];
@@ -66,7 +71,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
     const roleLocation = lastRoleArn ? parseRoleArn(lastRoleArn) : undefined;
     const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION
         || defaultRegionOf(roleLocation?.partition ?? "aws");
-    const target: Omit<Target, "key"> = {
+    const target: Omit<Target, "key" | "credentialsKey"> = {
         base,
         files,
         assumeRoles: settings.assumeRoles,
@@ -75,7 +80,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
         endpoints: settings.endpoints,
         knownAccount: roleLocation && lastRoleArn ? { accountId: roleLocation.accountId, partition: roleLocation.partition, roleArn: lastRoleArn } : undefined,
     };
-    return { key: fingerprint(target), ...target };
+    return { key: fingerprint(target), credentialsKey: credentialsFingerprint(target), ...target };
 }
 
 /**
@@ -84,7 +89,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
  */
 export function viaRole(target: Target, roleArn: string, sessionName: string): Target {
     const location = parseRoleArn(roleArn);
-    const next: Omit<Target, "key"> = {
+    const next: Omit<Target, "key" | "credentialsKey"> = {
         base: target.base,
         files: target.files,
         assumeRoles: [{ roleArn, sessionName }],
@@ -93,10 +98,14 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
         endpoints: target.endpoints,
         knownAccount: location ? { accountId: location.accountId, partition: location.partition, roleArn } : undefined,
     };
-    return { key: fingerprint(next), ...next };
+    return { key: fingerprint(next), credentialsKey: credentialsFingerprint(next), ...next };
 }
 
-function fingerprint(target: Omit<Target, "key">): string {
+function credentialsFingerprint(target: Omit<Target, "key" | "credentialsKey">): string {
+    return fingerprint({ base: target.base, files: target.files, assumeRoles: target.assumeRoles, endpoints: { sts: target.endpoints.sts } });
+}
+
+function fingerprint(target: object): string {
     const hashed = JSON.stringify(target, (k, v) =>
         (k === "keys" || k === "externalId" || k === "webIdentityToken") && v !== undefined
             ? createHash("sha256").update(salt).update(JSON.stringify(v)).digest("hex")

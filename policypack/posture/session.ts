@@ -311,7 +311,7 @@ export class PostureSession {
 
     /** The target's credentials, resolved once per target and run. */
     private credentialsOf(target: Target, signal: AbortSignal): Promise<Outcome<Credentials>> {
-        return memo(this.cache.credentials, target.key, () => resolveCredentials(target, this.options.limits, this.options.trust, signal));
+        return memo(this.cache.credentials, target.credentialsKey, () => resolveCredentials(target, this.options.limits, this.options.trust, signal));
     }
 
     /**
