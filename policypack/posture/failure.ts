@@ -95,6 +95,14 @@ export function attachRoute(error: unknown, route: RequestRoute): void {
     }
 }
 
+/** A web page (a proxy's or firewall's) where AWS's answer should be. */
+export class NotAwsAnswerError extends Error {
+    constructor(readonly status: number, contentType: string) {
+        super(`HTTP ${status} with a web page (${contentType.slice(0, 100)})`);
+        this.name = "NotAwsAnswerError";
+    }
+}
+
 /** Thrown by the pack's own per-account deadline. */
 export class DeadlineError extends Error {
     constructor(seconds: number) {
@@ -174,7 +182,10 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (name === "ProxySettingError") {
         return failure("proxy-setting");
     }
-    const network = networkFailure(sysCode, status, e.$response?.headers);
+    if (error instanceof NotAwsAnswerError) {
+        return { ...failure("not-aws-answer"), code: `HTTP ${error.status}` };
+    }
+    const network = networkFailure(sysCode, status);
     if (network) {
         return { kind: network, step, code: status !== undefined ? `HTTP ${status}` : code, detail, ...(route ? { route } : {}) };
     }
@@ -199,17 +210,19 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (sysCode !== undefined && NETWORK.has(sysCode)) {
         return failure("network");
     }
-    if (name === "MalformedAnswerError" || /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed/i.test(message)
-        || (e.$response !== undefined && status !== undefined && status < 300)) {
-        return failure("malformed-response");
-    }
-    // An HTTP answer without an AWS error code: something else answered (a proxy, a firewall, a
-    // web server), or the request was too large for any server to take.
-    if (status !== undefined && (name === "Unknown" || name === "UnknownError" || name === "Error" || (name === "NotFound" && message === "Unknown"))) {
+    const unparsed = /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed/i.test(message);
+    // An HTTP answer without an AWS error code, or one that did not parse and carries no AWS
+    // request id: something else answered (a proxy, a firewall, a web server), or the request
+    // was too large for any server to take.
+    if (status !== undefined && (name === "Unknown" || name === "UnknownError" || name === "Error" || (name === "NotFound" && message === "Unknown")
+        || (unparsed && status >= 300 && !hasRequestId(e.$response?.headers)))) {
         const what = REQUEST_TOO_LARGE.has(status)
             ? `HTTP ${status}: the request was too large to be accepted (an input or credential far longer than AWS allows)`
             : `HTTP ${status} with a body that is not an AWS answer`;
         return { kind: REQUEST_TOO_LARGE.has(status) ? "rejected-request" : "not-aws-answer", step, code: `HTTP ${status}`, detail: what, ...(route ? { route } : {}) };
+    }
+    if (name === "MalformedAnswerError" || unparsed || (e.$response !== undefined && status !== undefined && status < 300)) {
+        return failure("malformed-response");
     }
     if (e.$fault === "server" || (status !== undefined && status >= 500)) {
         return failure("service-error");
@@ -217,17 +230,18 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     return failure("unexpected");
 }
 
+/** True when an answer carries the request id every AWS answer has. */
+function hasRequestId(headers: Record<string, unknown> | undefined): boolean {
+    return headers !== undefined && Object.keys(headers).some((h) => /^x-amzn?-request-?id$/i.test(h));
+}
+
 /**
- * Failures the network between the pack and AWS causes: a proxy that wants credentials, a page
- * from a proxy or firewall instead of AWS's answer (AWS's APIs never answer in HTML), a name that
+ * Failures the network between the pack and AWS causes: a proxy that wants credentials, a name that
  * does not resolve, a certificate that does not verify, https to a plain-http port, a refusal.
  */
-function networkFailure(sysCode: string | undefined, status: number | undefined, headers: Record<string, unknown> | undefined): FailureKind | undefined {
+function networkFailure(sysCode: string | undefined, status: number | undefined): FailureKind | undefined {
     if (status === 407) {
         return "proxy-auth";
-    }
-    if (status !== undefined && /html/i.test(String(headers?.["content-type"] ?? ""))) {
-        return "not-aws-answer";
     }
     switch (sysCode) {
         case "ENOTFOUND":

@@ -11,8 +11,9 @@ import type * as NodeHttpHandlerModule from "@smithy/node-http-handler";
 import type * as HttpProxyAgentModule from "http-proxy-agent";
 import type * as HttpsProxyAgentModule from "https-proxy-agent";
 import type { Agent as HttpAgent } from "node:http";
-import { Agent } from "node:https";
-import { RequestRoute, attachRoute } from "./failure";
+import { Agent as HttpsAgent } from "node:https";
+import { PeerCertificate, checkServerIdentity } from "node:tls";
+import { NotAwsAnswerError, RequestRoute, attachRoute } from "./failure";
 import { ChosenProxy, NetworkSettings, extraCertificates } from "./network";
 import { EndpointTrust, ServiceSet, UntrustedEndpointError, originOf } from "./trust";
 
@@ -90,6 +91,15 @@ class GuardedRequestHandler {
         // On the response too: a page a proxy sent instead of AWS's answer fails later, in parsing.
         return inner.handle(request, options).then((r) => {
             attachRoute(r.response, route);
+            const type = String(r.response.headers["content-type"] ?? "");
+            // AWS's APIs never answer with a web page; a proxy's or firewall's block page can come
+            // with any status, 200 included, and would otherwise parse as an empty answer.
+            if (/html/i.test(type) && r.response.statusCode !== 407) {
+                (r.response.body as { destroy?: () => void } | undefined)?.destroy?.();
+                const error = new NotAwsAnswerError(r.response.statusCode, type);
+                attachRoute(error, route);
+                throw error;
+            }
             return r;
         }, (e: unknown) => {
             attachRoute(e, route);
@@ -110,15 +120,15 @@ class GuardedRequestHandler {
             handler = this.makeHandler(proxy
                 ? {
                     httpAgent: new (httpProxyAgent().HttpProxyAgent)(proxy.url, { keepAlive: true }),
-                    httpsAgent: new (httpsProxyAgent().HttpsProxyAgent)(proxy.url, { keepAlive: true, ...tlsOptions }),
+                    httpsAgent: tunnelAgent(proxy.url, ca),
                 }
-                : { httpsAgent: new Agent({ keepAlive: true, ...tlsOptions }) });
+                : { httpsAgent: new HttpsAgent({ keepAlive: true, ...tlsOptions }) });
             this.routes.set(key, handler);
         }
         return handler;
     }
 
-    private makeHandler(agents: { httpAgent?: HttpAgent; httpsAgent?: Agent }): NodeHttpHandler {
+    private makeHandler(agents: { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent }): NodeHttpHandler {
         const handler = new (nodeHttpHandler().NodeHttpHandler)({
             connectionTimeout: this.limits.connectTimeoutMs,
             requestTimeout: this.limits.requestTimeoutMs,
@@ -165,8 +175,10 @@ export function clientConfig(limits: CallLimits, region: string, credentials: Cr
         region,
         credentials,
         ...(endpoint ? { endpoint } : {}),
-        ...(variants.useFipsEndpoint !== undefined ? { useFipsEndpoint: variants.useFipsEndpoint } : {}),
-        ...(variants.useDualstackEndpoint !== undefined ? { useDualstackEndpoint: variants.useDualstackEndpoint } : {}),
+        // Only a `true` is passed: false is the provider's default, and then the SDK's own
+        // AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT still apply, as in the provider.
+        ...(variants.useFipsEndpoint ? { useFipsEndpoint: true } : {}),
+        ...(variants.useDualstackEndpoint ? { useDualstackEndpoint: true } : {}),
         maxAttempts: limits.maxAttempts,
         retryMode: "standard",
         requestHandler: guardedRequestHandler(limits, guard),
@@ -217,6 +229,28 @@ function httpProxyAgent(): typeof HttpProxyAgentModule {
     return require("http-proxy-agent");
 }
 
-function httpsProxyAgent(): typeof HttpsProxyAgentModule {
-    return require("https-proxy-agent");
+type TunnelArgs = Parameters<HttpsProxyAgentModule.HttpsProxyAgent<string>["connect"]>;
+
+/**
+ * An agent that tunnels https through a proxy (CONNECT) and verifies the destination's certificate
+ * against the destination's own name, with `ca` when set. https-proxy-agent passes its options to
+ * the proxy connection only, and leaves the host out of the tunnel's TLS options, so a destination
+ * named by IP address would be checked as "localhost".
+ */
+function tunnelAgent(proxy: URL, ca: string[] | undefined): HttpsAgent {
+    const { HttpsProxyAgent } = require("https-proxy-agent") as typeof HttpsProxyAgentModule;
+    class VerifyingTunnel extends HttpsProxyAgent<string> {
+        override connect(req: TunnelArgs[0], opts: TunnelArgs[1]) {
+            if (!opts.secureEndpoint) {
+                return super.connect(req, opts);
+            }
+            const host = opts.host ?? "";
+            return super.connect(req, {
+                ...opts,
+                ...(ca ? { ca } : {}),
+                checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert),
+            });
+        }
+    }
+    return new VerifyingTunnel(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
 }

@@ -76,7 +76,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
             };
         case "not-aws-answer":
             return {
-                happened: `something other than AWS answered while ${where}: ${failure.code} with ${/html/i.test(failure.detail) ? "a web page" : "a body that is not an AWS answer"}${failure.route ? ` for ${failure.route.destination}` : ""}${proxyWords(failure) ? `, through the proxy${proxyWords(failure)}` : ""} — typically a proxy's or firewall's block page`,
+                happened: `something other than AWS answered while ${where}: ${quoted(failure.detail)}${failure.route ? ` for ${failure.route.destination}` : ""}${proxyWords(failure) ? `, through the proxy${proxyWords(failure)}` : ""} — typically a proxy's or firewall's block page`,
                 todo: "ask the network team to allow this machine (or its proxy) to reach the AWS STS, IAM and Organizations endpoints, or set NO_PROXY / the provider's noProxy for endpoints reached without the proxy; check that AWS_ENDPOINT_URL and the provider's endpoints input point at real AWS endpoints",
             };
         case "dns":
