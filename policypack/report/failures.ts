@@ -81,7 +81,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
             };
         case "dns":
             return {
-                happened: `the host name ${failure.route?.proxy ? `of the proxy${proxyWords(failure)}` : hostWords(failure)} could not be resolved while ${where} ${aws}`,
+                happened: `the host name ${failure.route?.proxy ? `of the proxy${proxyWords(failure)}` : hostWords(failure).replace(/:\d+$/, "")} could not be resolved while ${where} ${aws}`,
                 todo: failure.route?.proxy
                     ? "correct the proxy's host name, or check this machine's DNS"
                     : "check this machine's DNS and network access to AWS; behind a proxy, set HTTPS_PROXY (or the provider's httpsProxy) so the proxy resolves AWS's names",
