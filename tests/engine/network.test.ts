@@ -245,6 +245,19 @@ describe("TLS with a private CA", function () {
         assert.equal(fake.count("AssumeRole"), assumedBefore, "no request reached the endpoint");
     });
 
+    it("a CONNECT answered with 407 is explained without the proxy's user or password", async () => {
+        const guarded = await startProxy("auth", { user: "proxyuser", password: "right-password" });
+        try {
+            const pack = await packWith({ AWS_CA_BUNDLE: front.caFile, HTTPS_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${guarded.port}` });
+            const role = noncompliantTarget(fake, homeAccount, "tunnel-auth");
+            const message = onlyMessage(await pack.analyzeStack([role.provider]));
+            assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${guarded.port} \\(HTTPS_PROXY\\) asked for credentials \\(HTTP 407`));
+            assert.deepEqual([...new Set(guarded.log)], [`CONNECT 127.0.0.1:${front.port}`]);
+        } finally {
+            await guarded.close();
+        }
+    });
+
     it("NODE_EXTRA_CA_CERTS (read by Node at start) is honoured", async () => {
         const pack = await packWith({ NODE_EXTRA_CA_CERTS: front.caFile });
         const role = noncompliantTarget(fake, homeAccount, "extra");
@@ -301,4 +314,16 @@ describe("FIPS and dual-stack endpoints", function () {
             assert.match(message, new RegExp(`something other than AWS answered while assuming role .*: HTTP 502 .*for ${host.replace(/\./g, "\\.")}:443, through the proxy at 127\\.0\\.0\\.1:${proxy.port} \\(HTTPS_PROXY\\)`));
         });
     }
+
+    it("AWS_USE_FIPS_ENDPOINT, which the SDK reads itself, applies when the provider does not set useFipsEndpoint", async () => {
+        const fips = await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00", AWS_SECRET_ACCESS_KEY: "example-secret", AWS_ENDPOINT_URL: undefined, HTTPS_PROXY: proxy.url, AWS_USE_FIPS_ENDPOINT: "true" }) });
+        try {
+            const role = noncompliantTarget(fake, homeAccount, "env-fips", { useFipsEndpoint: "false" });
+            const logBefore = proxy.log.length;
+            onlyMessage(await fips.analyzeStack([role.provider]));
+            assert.deepEqual([...new Set(proxy.log.slice(logBefore))], ["CONNECT sts-fips.us-east-1.amazonaws.com:443"]);
+        } finally {
+            await fips.close();
+        }
+    });
 });
