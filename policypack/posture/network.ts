@@ -6,7 +6,7 @@
  * the stack and never adds trust.
  */
 import { readFileSync, statSync } from "node:fs";
-import { rootCertificates } from "node:tls";
+import { SecureContext, createSecureContext, rootCertificates } from "node:tls";
 import type { NetworkInputs } from "../discover/settings";
 import { parseProxyUrl } from "../discover/settings";
 import { UnusableFileError } from "./failure";
@@ -163,21 +163,28 @@ function ipBytes(text: string): number[] | undefined {
 
 // A CA bundle is a few hundred kilobytes at most; a FIFO or device would hang the read.
 const MAX_CA_BUNDLE_BYTES = 8 * 1024 * 1024;
-let caCache: { key: string; ca: string[] | undefined } | undefined;
+let trustCache: { key: string; trust: TlsTrust | undefined } | undefined;
+
+/** The TLS options that verify certificates against the CAs the pack trusts. */
+export interface TlsTrust {
+    /** Built once: parsing a few hundred roots for every connection would cost each one milliseconds. */
+    secureContext: SecureContext;
+}
 
 /**
  * The CAs that verify TLS when AWS_CA_BUNDLE is set: Node's roots, NODE_EXTRA_CA_CERTS (Node reads
- * it at start, but an explicit `ca` replaces what it read) and the bundle. Undefined when it is
+ * it at start, but an explicit CA list replaces what it read) and the bundle. Undefined when it is
  * not set: Node's defaults, NODE_EXTRA_CA_CERTS included, apply. Read once per process.
  */
-export function extraCertificates(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+export function tlsTrust(env: NodeJS.ProcessEnv = process.env): TlsTrust | undefined {
     const bundle = env.AWS_CA_BUNDLE;
     const extra = env.NODE_EXTRA_CA_CERTS;
     const key = `${bundle ?? ""}\n${extra ?? ""}`;
-    if (caCache?.key !== key) {
-        caCache = { key, ca: bundle ? [...rootCertificates, ...(extra ? [readPem(extra, "NODE_EXTRA_CA_CERTS")] : []), readPem(bundle, "AWS_CA_BUNDLE")] : undefined };
+    if (trustCache?.key !== key) {
+        const ca = bundle ? [...rootCertificates, ...(extra ? [readPem(extra, "NODE_EXTRA_CA_CERTS")] : []), readPem(bundle, "AWS_CA_BUNDLE")] : undefined;
+        trustCache = { key, trust: ca ? { secureContext: createSecureContext({ ca }) } : undefined };
     }
-    return caCache.ca;
+    return trustCache.trust;
 }
 
 function readPem(path: string, from: string): string {

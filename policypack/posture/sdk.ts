@@ -14,7 +14,7 @@ import type { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { PeerCertificate, checkServerIdentity } from "node:tls";
 import { NotAwsAnswerError, RequestRoute, attachRoute } from "./failure";
-import { ChosenProxy, NetworkSettings, extraCertificates } from "./network";
+import { ChosenProxy, NetworkSettings, TlsTrust, tlsTrust } from "./network";
 import { EndpointTrust, ServiceSet, UntrustedEndpointError, originOf } from "./trust";
 
 /** Timeouts and retries for every AWS call the pack makes. */
@@ -88,7 +88,7 @@ class GuardedRequestHandler {
             proxy: proxy && { address: `${proxy.url.hostname}:${proxy.url.port || (proxy.url.protocol === "https:" ? 443 : 80)}`, source: proxy.source },
             ignoredCaBundle: this.guard.network?.ignoredCaBundle,
         };
-        // On the response too: a page a proxy sent instead of AWS's answer fails later, in parsing.
+        // On the response too: a 407, or a body that is not AWS's, fails later, in parsing.
         return inner.handle(request, options).then((r) => {
             attachRoute(r.response, route);
             const type = String(r.response.headers["content-type"] ?? "");
@@ -112,17 +112,16 @@ class GuardedRequestHandler {
      * verifying TLS with AWS_CA_BUNDLE's CAs when it is set (reading it may throw).
      */
     private route(proxy: ChosenProxy | undefined): NodeHttpHandler {
-        const ca = extraCertificates();
-        const key = proxy ? `proxy ${proxy.url.href}` : ca ? "direct with CA bundle" : "direct";
+        const trust = tlsTrust();
+        const key = proxy ? `proxy ${proxy.url.href}` : trust ? "direct with CA bundle" : "direct";
         let handler = this.routes.get(key);
         if (!handler) {
-            const tlsOptions = ca ? { ca } : {};
             handler = this.makeHandler(proxy
                 ? {
                     httpAgent: new (httpProxyAgent().HttpProxyAgent)(proxy.url, { keepAlive: true }),
-                    httpsAgent: tunnelAgent(proxy.url, ca),
+                    httpsAgent: tunnelAgent(proxy.url, trust),
                 }
-                : { httpsAgent: new HttpsAgent({ keepAlive: true, ...tlsOptions }) });
+                : { httpsAgent: new HttpsAgent({ keepAlive: true, ...trust }) });
             this.routes.set(key, handler);
         }
         return handler;
@@ -233,11 +232,11 @@ type TunnelArgs = Parameters<HttpsProxyAgentModule.HttpsProxyAgent<string>["conn
 
 /**
  * An agent that tunnels https through a proxy (CONNECT) and verifies the destination's certificate
- * against the destination's own name, with `ca` when set. https-proxy-agent passes its options to
+ * against the destination's own name, with the CA bundle's trust when set. https-proxy-agent passes its options to
  * the proxy connection only, and leaves the host out of the tunnel's TLS options, so a destination
  * named by IP address would be checked as "localhost".
  */
-function tunnelAgent(proxy: URL, ca: string[] | undefined): HttpsAgent {
+function tunnelAgent(proxy: URL, trust: TlsTrust | undefined): HttpsAgent {
     const { HttpsProxyAgent } = require("https-proxy-agent") as typeof HttpsProxyAgentModule;
     class VerifyingTunnel extends HttpsProxyAgent<string> {
         override connect(req: TunnelArgs[0], opts: TunnelArgs[1]) {
@@ -247,10 +246,10 @@ function tunnelAgent(proxy: URL, ca: string[] | undefined): HttpsAgent {
             const host = opts.host ?? "";
             return super.connect(req, {
                 ...opts,
-                ...(ca ? { ca } : {}),
+                ...trust,
                 checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert),
             });
         }
     }
-    return new VerifyingTunnel(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
+    return new VerifyingTunnel(proxy, { keepAlive: true, ...trust });
 }
