@@ -258,6 +258,18 @@ describe("TLS with a private CA", function () {
         }
     });
 
+    it("an unreadable AWS_CA_BUNDLE, and an HTTPS_PROXY that is no http(s) URL, each fail closed naming the setting", async () => {
+        const missing = path.join(tmpdir(), "aws-root-mfa-absent", "ca.pem");
+        const pack = await packWith({ AWS_CA_BUNDLE: missing, HTTPS_PROXY: `socks5://proxyuser:${PASSWORD}@127.0.0.1:1080` });
+        const direct = noncompliantTarget(fake, homeAccount, "bundle", { httpsProxy: "" });
+        let message = onlyMessage(await pack.analyzeStack([direct.provider]));
+        assert.match(message, new RegExp(`the file ${missing.replace(/[./]/g, "\\$&")} \\(AWS_CA_BUNDLE\\) could not be read \\(ENOENT\\), so the pack did not read it`));
+        const proxied = noncompliantTarget(fake, homeAccount, "socks");
+        message = onlyMessage(await pack.analyzeStack([proxied.provider]));
+        assert.match(message, /the proxy set in HTTPS_PROXY is not an http\(s\) proxy URL such as http:\/\/proxy\.example\.com:3128, so no request was sent/);
+        assert.match(message, /correct that proxy setting/);
+    });
+
     it("NODE_EXTRA_CA_CERTS (read by Node at start) is honoured", async () => {
         const pack = await packWith({ NODE_EXTRA_CA_CERTS: front.caFile });
         const role = noncompliantTarget(fake, homeAccount, "extra");
