@@ -44,6 +44,20 @@ export interface ServiceEndpoints {
     organizations?: string;
 }
 
+/**
+ * How a provider's requests travel: its proxy inputs (as written; each may hold a user and
+ * password), its CA bundle (untrusted: the pack never adds it to what it trusts) and its FIPS and
+ * dual-stack choices. An empty `httpsProxy` or `httpProxy` means "no proxy", as in the provider.
+ */
+export interface NetworkInputs {
+    httpProxy?: string;
+    httpsProxy?: string;
+    noProxy?: string;
+    customCaBundle?: string;
+    useFipsEndpoint?: boolean;
+    useDualstackEndpoint?: boolean;
+}
+
 /** Everything about a provider that decides which account it reaches, and how. */
 export interface ProviderSettings {
     region?: string;
@@ -57,6 +71,7 @@ export interface ProviderSettings {
     stsRegion?: string;
     allowedAccountIds?: string[];
     forbiddenAccountIds?: string[];
+    network: NetworkInputs;
 }
 
 /**
@@ -76,7 +91,50 @@ export function parseAwsProviderInputs(props: Record<string, unknown>): Provider
         stsRegion: checked(readString(props, "stsRegion"), "stsRegion", FORMATS.region),
         allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
         forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
+        network: parseNetwork(props),
     };
+}
+
+/** The proxy, CA bundle, FIPS and dual-stack inputs of pulumi-aws. */
+function parseNetwork(props: Record<string, unknown>): NetworkInputs {
+    const network: NetworkInputs = {
+        // Present but empty is a choice (no proxy), unlike absent.
+        httpProxy: props.httpProxy === "" ? "" : readString(props, "httpProxy"),
+        httpsProxy: props.httpsProxy === "" ? "" : readString(props, "httpsProxy"),
+        noProxy: readString(props, "noProxy"),
+        customCaBundle: readString(props, "customCaBundle"),
+        useFipsEndpoint: readBoolean(props, "useFipsEndpoint"),
+        useDualstackEndpoint: readBoolean(props, "useDualstackEndpoint"),
+    };
+    for (const input of ["httpProxy", "httpsProxy"] as const) {
+        const url = network[input];
+        if (url && !parseProxyUrl(url)) {
+            throw new InputError(input, "is not a proxy URL such as http://proxy.example.com:3128 (http or https)");
+        }
+    }
+    return Object.fromEntries(Object.entries(network).filter(([, v]) => v !== undefined)) as NetworkInputs;
+}
+
+/**
+ * A proxy URL as the provider reads one: a bare `host:port` means http. Undefined when it is no
+ * http(s) URL (the message never quotes it: it may hold a password).
+ */
+export function parseProxyUrl(text: string): URL | undefined {
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+    try {
+        const url = new URL(withScheme);
+        return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" ? url : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+function readBoolean(props: Record<string, unknown>, input: string): boolean | undefined {
+    const value = readStructured(props, input);
+    if (value === undefined || typeof value === "boolean") {
+        return value;
+    }
+    throw new InputError(input, `must be true or false, got ${describeType(value)}`);
 }
 
 /** `accessKey`, `secretKey` and `token`: both keys or neither. */
@@ -123,6 +181,7 @@ export function parseAwsNativeProviderInputs(props: Record<string, unknown>): Pr
         endpoints: parseEndpoints(readStructured(props, "endpoints")),
         allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
         forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
+        network: {},
     };
 }
 

@@ -4,7 +4,7 @@
  * partition the last role names, known without any call.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { AssumeRoleSpec, ProviderSettings, ServiceEndpoints, StaticKeys, WebIdentitySpec } from "./settings";
+import { AssumeRoleSpec, NetworkInputs, ProviderSettings, ServiceEndpoints, StaticKeys, WebIdentitySpec } from "./settings";
 import { defaultRegionOf, parseRoleArn } from "./roleArn";
 
 /** Where the base credentials come from, before any role is assumed. */
@@ -35,6 +35,8 @@ export interface Target {
     region: string;
     stsRegion: string;
     endpoints: ServiceEndpoints;
+    /** The provider's proxy, CA bundle, FIPS and dual-stack inputs. */
+    network: NetworkInputs;
     /**
      * Named by the last assumed role's ARN (believed once a trusted STS issued that role's
      * credentials); otherwise found with sts:GetCallerIdentity.
@@ -78,6 +80,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
         region,
         stsRegion: settings.stsRegion || region,
         endpoints: settings.endpoints,
+        network: settings.network,
         knownAccount: roleLocation && lastRoleArn ? { accountId: roleLocation.accountId, partition: roleLocation.partition, roleArn: lastRoleArn } : undefined,
     };
     return { key: fingerprint(target), credentialsKey: credentialsFingerprint(target), ...target };
@@ -96,6 +99,7 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
         region: target.region,
         stsRegion: target.stsRegion,
         endpoints: target.endpoints,
+        network: target.network,
         knownAccount: location ? { accountId: location.accountId, partition: location.partition, roleArn } : undefined,
     };
     return { key: fingerprint(next), credentialsKey: credentialsFingerprint(next), ...next };
@@ -107,7 +111,7 @@ function credentialsFingerprint(target: Omit<Target, "key" | "credentialsKey">):
 
 function fingerprint(target: object): string {
     const hashed = JSON.stringify(target, (k, v) =>
-        (k === "keys" || k === "externalId" || k === "webIdentityToken") && v !== undefined
+        (k === "keys" || k === "externalId" || k === "webIdentityToken" || k === "httpProxy" || k === "httpsProxy") && v !== undefined
             ? createHash("sha256").update(salt).update(JSON.stringify(v)).digest("hex")
             : v);
     return createHash("sha256").update(hashed).digest("hex");

@@ -6,6 +6,7 @@ import { Target } from "../discover/target";
 import { parsePrincipalArn } from "../discover/roleArn";
 import { CheckFailure, MalformedAnswerError, Step, classifyFailure } from "./failure";
 import { CallLimits, Credentials, clientConfig, iam, organizations, sts } from "./sdk";
+import { networkSettings } from "./network";
 import { EndpointTrust } from "./trust";
 
 /** A step's result: its value, or why it failed. */
@@ -60,15 +61,16 @@ export function makeClients(target: Target, credentials: Credentials, limits: Ca
     let stsClient: AccountClients["sts"] | undefined;
     let iamClient: AccountClients["iam"] | undefined;
     let orgClient: AccountClients["organizations"] | undefined;
+    const network = networkSettings(target.network);
     return {
         get sts() {
-            return (stsClient ??= new (sts().STSClient)(clientConfig(limits, target.stsRegion, credentials, target.endpoints.sts, { trust, services: ["sts"] })));
+            return (stsClient ??= new (sts().STSClient)(clientConfig(limits, target.stsRegion, credentials, target.endpoints.sts, { trust, services: ["sts"], network }, target.network)));
         },
         get iam() {
-            return (iamClient ??= new (iam().IAMClient)(clientConfig(limits, target.region, credentials, target.endpoints.iam, { trust, services: ["iam"] })));
+            return (iamClient ??= new (iam().IAMClient)(clientConfig(limits, target.region, credentials, target.endpoints.iam, { trust, services: ["iam"], network }, target.network)));
         },
         get organizations() {
-            return (orgClient ??= new (organizations().OrganizationsClient)(clientConfig(limits, target.region, credentials, target.endpoints.organizations, { trust, services: ["organizations"] })));
+            return (orgClient ??= new (organizations().OrganizationsClient)(clientConfig(limits, target.region, credentials, target.endpoints.organizations, { trust, services: ["organizations"], network }, target.network)));
         },
         destroy() {
             stsClient?.destroy();

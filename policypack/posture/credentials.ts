@@ -13,6 +13,7 @@ import { step, type Outcome } from "./calls";
 import { DeadlineError, NoCredentialsError, UnusableFileError, type Step } from "./failure";
 import { lastHelperFailure, withHelperScope } from "./helpers";
 import { CallLimits, Credentials, clientConfig, credentialProviders, guardedRequestHandler, smithyConfig } from "./sdk";
+import { networkSettings } from "./network";
 import { CREDENTIAL_SERVICES, EndpointTrust } from "./trust";
 
 // A profile file is a few kilobytes; a web identity token a few kilobytes more.
@@ -34,15 +35,16 @@ interface CheckedFiles {
 /** Resolves the base credentials, then assumes each role in order; the last credentials win. */
 export async function resolveCredentials(target: Target, limits: CallLimits, trust: EndpointTrust, signal: AbortSignal): Promise<Outcome<Credentials>> {
     const handlers: Array<{ destroy(): void }> = [];
+    const network = networkSettings(target.network);
     const stsConfig = () => {
-        const config = clientConfig(limits, target.stsRegion, undefined, target.endpoints.sts, { trust, services: ["sts"] });
+        const config = clientConfig(limits, target.stsRegion, undefined, target.endpoints.sts, { trust, services: ["sts"], network }, target.network);
         handlers.push(config.requestHandler);
         return config;
     };
     // Profiles and the environment's chain make their own clients (SSO portal, STS for role_arn
     // chains) with the profile's region and sso_region: only retries and the guarded handler pass.
     const chainConfig = () => {
-        const requestHandler = guardedRequestHandler(limits, { trust, services: CREDENTIAL_SERVICES });
+        const requestHandler = guardedRequestHandler(limits, { trust, services: CREDENTIAL_SERVICES, network });
         handlers.push(requestHandler);
         return { maxAttempts: limits.maxAttempts, requestHandler };
     };

@@ -28,6 +28,13 @@ export type FailureKind =
     | "malformed-response"
     | "untrusted-endpoint"
     | "unusable-file"
+    | "proxy-auth"
+    | "not-aws-answer"
+    | "dns"
+    | "tls"
+    | "plain-http-port"
+    | "connection-refused"
+    | "proxy-setting"
     | "unexpected";
 
 /**
@@ -40,6 +47,8 @@ export interface CheckFailure {
     /** The AWS error code or SDK error name, e.g. "AccessDenied". */
     code: string;
     detail: string;
+    /** Where the request was going, for network failures: the host, the proxy, an ignored CA bundle. */
+    route?: RequestRoute;
 }
 
 /** The IAM action a step calls. */
@@ -59,6 +68,38 @@ export function actionOf(step: Step): string {
             return "organizations:DescribeOrganization";
         case "organization-features":
             return "iam:ListOrganizationsFeatures";
+    }
+}
+
+const ROUTE = Symbol("aws-root-mfa.route");
+
+/** Where a failed request was going, attached to its error so the report can name the host or proxy. */
+export interface RequestRoute {
+    /** `host:port` of the destination. */
+    destination: string;
+    /** `host:port` of the proxy and where it was set; never its user or password. */
+    proxy?: { address: string; source: string };
+    /** The provider's customCaBundle, which the pack did not use. */
+    ignoredCaBundle?: string;
+}
+
+/** The route a failed request took, when the guard sent it. */
+export function routeOf(error: unknown): RequestRoute | undefined {
+    return typeof error === "object" && error !== null ? (error as { [ROUTE]?: RequestRoute })[ROUTE] : undefined;
+}
+
+/** Records on a request's error where the request was going. */
+export function attachRoute(error: unknown, route: RequestRoute): void {
+    if (typeof error === "object" && error !== null) {
+        (error as { [ROUTE]?: RequestRoute })[ROUTE] = route;
+    }
+}
+
+/** A web page (a proxy's or firewall's) where AWS's answer should be. */
+export class NotAwsAnswerError extends Error {
+    constructor(readonly status: number, contentType: string) {
+        super(`HTTP ${status} with a web page (${contentType.slice(0, 100)})`);
+        this.name = "NotAwsAnswerError";
     }
 }
 
@@ -103,6 +144,12 @@ const INVALID_CREDENTIALS = new Set([
 const REJECTED_REQUEST = new Set(["ValidationError", "ValidationException", "InvalidParameterValue", "InvalidInput", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "InvalidParameterException"]);
 const TIMEOUT = new Set(["TimeoutError", "AbortError", "DeadlineError", "RequestTimeout", "RequestTimeoutException"]);
 const REQUEST_TOO_LARGE = new Set([413, 414, 431]);
+// Node's (OpenSSL's) codes for a certificate that does not verify.
+const TLS = new Set([
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
+    "CERT_UNTRUSTED", "CERT_REJECTED", "CERT_SIGNATURE_FAILURE", "ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH",
+]);
 const NETWORK = new Set(["EPROTO", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ETIMEDOUT", "ECONNABORTED"]);
 
 interface SdkErrorShape {
@@ -111,7 +158,7 @@ interface SdkErrorShape {
     message?: unknown;
     $fault?: unknown;
     $metadata?: { httpStatusCode?: unknown };
-    $response?: unknown;
+    $response?: { headers?: Record<string, unknown> };
 }
 
 /** Classifies an error thrown while performing `step`. */
@@ -123,13 +170,24 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
     const code = sysCode && NETWORK.has(sysCode) ? sysCode : name;
     const detail = oneLine(message);
-    const failure = (kind: FailureKind): CheckFailure => ({ kind, step, code, detail });
+    const route = routeOf(error) ?? routeOf(e.$response);
+    const failure = (kind: FailureKind): CheckFailure => ({ kind, step, code, detail, ...(route ? { route } : {}) });
 
     if (name === "UntrustedEndpointError") {
         return failure("untrusted-endpoint");
     }
     if (name === "UnusableFileError") {
         return failure("unusable-file");
+    }
+    if (name === "ProxySettingError") {
+        return failure("proxy-setting");
+    }
+    if (error instanceof NotAwsAnswerError) {
+        return { ...failure("not-aws-answer"), code: `HTTP ${error.status}` };
+    }
+    const network = networkFailure(sysCode, status);
+    if (network) {
+        return { kind: network, step, code: status !== undefined ? `HTTP ${status}` : code, detail, ...(route ? { route } : {}) };
     }
     if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
         return failure(step.kind === "credentials" || step.kind === "web-identity" ? "no-credentials" : "invalid-credentials");
@@ -152,22 +210,50 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     if (sysCode !== undefined && NETWORK.has(sysCode)) {
         return failure("network");
     }
-    if (name === "MalformedAnswerError" || /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed/i.test(message)
-        || (e.$response !== undefined && status !== undefined && status < 300)) {
-        return failure("malformed-response");
-    }
-    // An HTTP answer without an AWS error code: something else answered (a proxy, a firewall, a
-    // web server), or the request was too large for any server to take.
-    if (status !== undefined && (name === "Unknown" || name === "UnknownError" || name === "Error")) {
+    const unparsed = /Deserialization error|Unexpected token|Unexpected end|not well-formed|char '.*' is not expected|Unclosed/i.test(message);
+    // An HTTP answer without an AWS error code, or one that did not parse and carries no AWS
+    // request id: something else answered (a proxy, a firewall, a web server), or the request
+    // was too large for any server to take.
+    if (status !== undefined && (name === "Unknown" || name === "UnknownError" || name === "Error" || (name === "NotFound" && message === "Unknown")
+        || (unparsed && status >= 300 && !hasRequestId(e.$response?.headers)))) {
         const what = REQUEST_TOO_LARGE.has(status)
             ? `HTTP ${status}: the request was too large to be accepted (an input or credential far longer than AWS allows)`
             : `HTTP ${status} with a body that is not an AWS answer`;
-        return { kind: REQUEST_TOO_LARGE.has(status) ? "rejected-request" : "malformed-response", step, code: `HTTP ${status}`, detail: what };
+        return { kind: REQUEST_TOO_LARGE.has(status) ? "rejected-request" : "not-aws-answer", step, code: `HTTP ${status}`, detail: what, ...(route ? { route } : {}) };
+    }
+    if (name === "MalformedAnswerError" || unparsed || (e.$response !== undefined && status !== undefined && status < 300)) {
+        return failure("malformed-response");
     }
     if (e.$fault === "server" || (status !== undefined && status >= 500)) {
         return failure("service-error");
     }
     return failure("unexpected");
+}
+
+/** True when an answer carries the request id every AWS answer has. */
+function hasRequestId(headers: Record<string, unknown> | undefined): boolean {
+    return headers !== undefined && Object.keys(headers).some((h) => /^x-amzn?-request-?id$/i.test(h));
+}
+
+/**
+ * Failures the network between the pack and AWS causes: a proxy that wants credentials, a name that
+ * does not resolve, a certificate that does not verify, https to a plain-http port, a refusal.
+ */
+function networkFailure(sysCode: string | undefined, status: number | undefined): FailureKind | undefined {
+    if (status === 407) {
+        return "proxy-auth";
+    }
+    switch (sysCode) {
+        case "ENOTFOUND":
+        case "EAI_AGAIN":
+            return "dns";
+        case "EPROTO":
+        case "ERR_SSL_WRONG_VERSION_NUMBER":
+            return "plain-http-port";
+        case "ECONNREFUSED":
+            return "connection-refused";
+    }
+    return sysCode !== undefined && TLS.has(sysCode) ? "tls" : undefined;
 }
 
 // Not masked or cut here: the report removes secrets first, then masks key shapes (report/redact.ts).

@@ -75,12 +75,61 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${quoted(failure.detail)}, so the pack did not read it while ${where}`,
                 todo: "point that setting at the real file (a regular file of normal size), or remove it",
             };
+        case "proxy-auth":
+            return {
+                happened: `the proxy${proxyWords(failure)} asked for credentials (HTTP 407 Proxy Authentication Required) while ${where}, so the request never reached AWS`,
+                todo: "give the proxy's user and password in the proxy URL the pack uses (HTTPS_PROXY, or the provider's httpsProxy/httpProxy, as http://user:password@host:port), or ask the network team to let this machine reach the AWS endpoints without proxy authentication",
+            };
+        case "not-aws-answer":
+            return {
+                happened: `something other than AWS answered while ${where}: ${quoted(failure.detail)}${failure.route ? ` for ${failure.route.destination}` : ""}${proxyWords(failure) ? `, through the proxy${proxyWords(failure)}` : ""} — typically a proxy's or firewall's block page`,
+                todo: "ask the network team to allow this machine (or its proxy) to reach the AWS STS, IAM and Organizations endpoints, or set NO_PROXY / the provider's noProxy for endpoints reached without the proxy; check that AWS_ENDPOINT_URL and the provider's endpoints input point at real AWS endpoints",
+            };
+        case "dns":
+            return {
+                happened: `the host name ${failure.route?.proxy ? `of the proxy${proxyWords(failure)}` : hostWords(failure).replace(/:\d+$/, "")} could not be resolved while ${where} ${aws}`,
+                todo: failure.route?.proxy
+                    ? "correct the proxy's host name, or check this machine's DNS"
+                    : "check this machine's DNS and network access to AWS; behind a proxy, set HTTPS_PROXY (or the provider's httpsProxy) so the proxy resolves AWS's names",
+            };
+        case "tls":
+            return {
+                happened: `the TLS certificate of ${hostWords(failure)} could not be verified while ${where} ${aws}${failure.route?.ignoredCaBundle ? "; the provider's customCaBundle was not used: a stack's inputs cannot add certificate authorities the pack trusts" : ""}`,
+                todo: "if this network inspects TLS with a private certificate authority, the administrator sets AWS_CA_BUNDLE (a PEM file the pack adds to Node's roots) or NODE_EXTRA_CA_CERTS to that CA on the machine that runs pulumi; otherwise something between this machine and AWS is intercepting its traffic",
+            };
+        case "plain-http-port":
+            return {
+                happened: `https was spoken to ${failure.route?.proxy ? `the proxy${proxyWords(failure)} or ` : ""}${hostWords(failure)}, which answered in plain http (not TLS) while ${where} ${aws}`,
+                todo: "use http:// for an endpoint or proxy that serves plain http (a proxy URL usually starts with http://), or the https port of that server",
+            };
+        case "connection-refused":
+            return {
+                happened: `${failure.route?.proxy ? `the proxy${proxyWords(failure)}` : hostWords(failure)} refused the connection while ${where} ${aws}`,
+                todo: failure.route?.proxy
+                    ? "check that the proxy runs and that its URL (host and port) is right"
+                    : "check that the endpoint runs and that its URL (AWS_ENDPOINT_URL, the provider's endpoints input, trustedEndpoints) has the right host and port; behind a proxy, set HTTPS_PROXY or the provider's httpsProxy",
+            };
+        case "proxy-setting":
+            return {
+                happened: `${failure.detail}, so no request was sent while ${where}`,
+                todo: "correct that proxy setting (http://host:port or https://host:port), or remove it",
+            };
         case "unexpected":
             return {
                 happened: `an unexpected error occurred while ${where} ${aws}`,
                 todo: "run again; if it persists, report it with this message",
             };
     }
+}
+
+/** ` at host:port (HTTPS_PROXY)`: the proxy a request went through, never its user or password. */
+function proxyWords(failure: CheckFailure): string {
+    const proxy = failure.route?.proxy;
+    return proxy ? ` at ${proxy.address} (${proxy.source})` : "";
+}
+
+function hostWords(failure: CheckFailure): string {
+    return failure.route ? failure.route.destination : "the AWS endpoint";
 }
 
 function stepWords(failure: CheckFailure): string {

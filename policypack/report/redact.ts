@@ -7,10 +7,12 @@
  * the other half to be printed.
  */
 import type { DiscoveredProvider, ProviderRef } from "../discover/providers";
+import { parseProxyUrl } from "../discover/settings";
 import { allNotedSecrets, noteSecret, removeSecrets, secretsOf } from "./secrets";
 
 const REDACTED = "[redacted]";
 const SECRET_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY", "AWS_SECRET_KEY"];
+const PROXY_ENV = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
 // Longer messages are cut, after redaction (an error can echo a huge input).
 const MAX_MESSAGE_LENGTH = 8000;
 
@@ -30,6 +32,26 @@ const LONG_BASE64 = /[A-Za-z0-9+/=]{40,}/g;
  */
 export function quoted(text: string): string {
     return `${OPEN}${text.replace(/[\uE000\uE001]/g, "")}${CLOSE}`;
+}
+
+/** A proxy URL's user and password (as written and decoded), so no message can print them. */
+function noteProxyCredentials(proxy: string | undefined, secrets: Set<string>): void {
+    const url = proxy ? parseProxyUrl(proxy) : undefined;
+    if (!url || (url.username === "" && url.password === "")) {
+        return;
+    }
+    for (const part of [url.password, url.username]) {
+        noteSecret(part, secrets);
+        noteSecret(safeDecode(part), secrets);
+    }
+}
+
+function safeDecode(text: string): string {
+    try {
+        return decodeURIComponent(text);
+    } catch {
+        return text;
+    }
 }
 
 /** Removes every secret, then masks key shapes in quoted text, then drops the quote marks. */
@@ -52,10 +74,15 @@ export function redactorFor(providers: readonly DiscoveredProvider[], env: NodeJ
         if (p.status === "ready") {
             p.settings.assumeRoles.forEach((role) => noteSecret(role.externalId, secrets));
             noteSecret(p.settings.webIdentity?.webIdentityToken, secrets);
+            noteProxyCredentials(p.settings.network.httpProxy, secrets);
+            noteProxyCredentials(p.settings.network.httpsProxy, secrets);
         }
     }
     for (const name of SECRET_ENV) {
         noteSecret(env[name], secrets);
+    }
+    for (const name of PROXY_ENV) {
+        noteProxyCredentials(env[name], secrets);
     }
     return (text, about) => {
         // A provider's name is public (it is in its URN): a secret that is part of a name the

@@ -34,6 +34,16 @@ export function awsEnv(fake: FakeAws, extra: Record<string, string | undefined> 
         AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
         AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
         AWS_ROLE_ARN: undefined,
+        // The machine's network settings stay out unless a test sets them.
+        HTTP_PROXY: undefined,
+        http_proxy: undefined,
+        HTTPS_PROXY: undefined,
+        https_proxy: undefined,
+        NO_PROXY: undefined,
+        no_proxy: undefined,
+        AWS_CA_BUNDLE: undefined,
+        AWS_USE_FIPS_ENDPOINT: undefined,
+        AWS_USE_DUALSTACK_ENDPOINT: undefined,
         ...extra,
     };
 }
