@@ -8,13 +8,16 @@ import { isAwsProviderType } from "./discover/providers";
 import { installRunBoundaries } from "./posture/session";
 import { forgetNotedSecrets, installSecretCollector } from "./report/secrets";
 import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
+import { rootCredentialsRemoved } from "./policies/rootCredentialsRemoved";
+import { rootHardwareMfa } from "./policies/rootHardwareMfa";
 import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
 import { rootMfaEnabled } from "./policies/rootMfaEnabled";
+import { rootNoAccessKeys } from "./policies/rootNoAccessKeys";
 
 installSecretCollector(isAwsProviderType);
 // A stack analysis sends every provider again: the secrets noted before it are forgotten.
 installRunBoundaries(forgetNotedSecrets);
 
 new PolicyPack("aws-root-mfa", {
-    policies: [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy],
+    policies: [rootMfaEnabled, rootCredentialsCentralized, rootNoAccessKeys, rootHardwareMfa, rootCredentialsRemoved, rootMfaBeforeDeploy],
 });
