@@ -284,9 +284,10 @@ export class PostureSession {
     }
 
     /**
-     * Starts reading, without waiting, everything the pack's policies may ask of these accounts:
+     * Starts reading, without waiting, what the pack's default policies ask of these accounts:
      * summaries, organizations, and — when one role serves every organization — the features
-     * through that role, in parallel with the rest rather than after DescribeOrganization.
+     * through that role, in parallel with the rest rather than after DescribeOrganization. Never
+     * the virtual MFA devices: only the hardware-MFA policy, when enabled, reads those.
      */
     prefetch(accounts: readonly TargetAccount[], config: { organizationRoleFor(organizationId: string): string | undefined; auditRoleFor(account: TargetAccount): string | undefined; singleOrganizationRole?: string }): void {
         for (const account of accounts) {
