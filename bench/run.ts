@@ -91,7 +91,7 @@ function scenario(fake: FakeAws, n: number, homeAccount: string): { resources: S
 
 /**
  * The policy pack config of a run: every policy trusts the local endpoint (it is not AWS: the
- * administrator trusts it, as for LocalStack), the organization policies read the features
+ * administrator trusts it, as for LocalStack), every policy reads the organization's features
  * through the organization role, and aws-root-hardware-mfa runs only with --hardware-mfa.
  */
 function packConfig(orgRoleArn: string, common: Record<string, unknown>): Record<string, Record<string, unknown>> {
@@ -102,7 +102,8 @@ function packConfig(orgRoleArn: string, common: Record<string, unknown>): Record
         "aws-root-no-access-keys": organization,
         "aws-root-credentials-removed": organization,
         "aws-root-hardware-mfa": { ...organization, ...(HARDWARE_MFA ? { enforcementLevel: "advisory" } : {}) },
-        "aws-root-mfa-before-deploy": common,
+        // It reads organizations too (its preview prefetch, and central deletion in its message).
+        "aws-root-mfa-before-deploy": organization,
     };
 }
 
