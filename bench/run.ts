@@ -12,8 +12,13 @@
  * iam:GetAccountSummary never answers, with `timeoutSeconds` --timeout S (default 4). The stack
  * analysis must end within 2 × S + 3 s, every account failed closed.
  *
+ * The scenario's organization manages root credentials centrally and its members keep a root
+ * password (nine in ten with root MFA): a finding is only what a default-enabled policy flags.
+ *
  * Options: --latency MS (default 100), --accounts 1,10,100,500, --concurrency N (the policies'
- * `concurrency`, default theirs), --hang N, --timeout S, --json FILE (also write the JSON).
+ * `concurrency`, default theirs), --hang N, --timeout S, --hardware-mfa (also enable the
+ * aws-root-hardware-mfa policy, disabled by default, which lists each account's virtual MFA
+ * devices), --json FILE (also write the JSON).
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -21,7 +26,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { FakeAws } from "../tests/fake-aws";
-import { PackProcess, StackResource, providerResource, resourceUsing, startPack } from "../tests/harness/engine";
+import { Diagnostic, PackProcess, StackResource, providerResource, resourceUsing, startPack } from "../tests/harness/engine";
 import { awsEnv } from "../tests/support/world";
 
 const PACK_DIR = path.resolve(__dirname, "..");
@@ -29,6 +34,7 @@ const NOOP_DIR = path.resolve(__dirname, "../tests/fixtures/noop-pack");
 const ANALYZE_IN_FLIGHT = 16;
 const PROGRAM_GAP_MS = 1000;
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+const HARDWARE_MFA = process.argv.includes("--hardware-mfa");
 
 interface PackRun {
     startupMs: number;
@@ -37,6 +43,8 @@ interface PackRun {
     awsCalls: number;
     peakRssMb: number;
     violations: number;
+    /** Violations per policy name. */
+    byPolicy: Record<string, number>;
 }
 
 interface Row {
@@ -81,6 +89,24 @@ function scenario(fake: FakeAws, n: number, homeAccount: string): { resources: S
     return { resources: [...providers, ...providers.map((p) => resourceUsing(p, `${p.name}-bucket`))], orgRoleArn, accountIds };
 }
 
+/**
+ * The policy pack config of a run: every policy trusts the local endpoint (it is not AWS: the
+ * administrator trusts it, as for LocalStack), every policy reads the organization's features
+ * through the organization role, and aws-root-hardware-mfa runs only with --hardware-mfa.
+ */
+function packConfig(orgRoleArn: string, common: Record<string, unknown>): Record<string, Record<string, unknown>> {
+    const organization = { organizationRoleArn: orgRoleArn, ...common };
+    return {
+        "aws-root-mfa-enabled": organization,
+        "aws-root-credentials-centralized": organization,
+        "aws-root-no-access-keys": organization,
+        "aws-root-credentials-removed": organization,
+        "aws-root-hardware-mfa": { ...organization, ...(HARDWARE_MFA ? { enforcementLevel: "advisory" } : {}) },
+        // It reads organizations too (its preview prefetch, and central deletion in its message).
+        "aws-root-mfa-before-deploy": organization,
+    };
+}
+
 function peakRssMb(pid: number): number {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
@@ -105,12 +131,13 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
         await new Promise((r) => setTimeout(r, PROGRAM_GAP_MS));
         const callsBefore = fake.calls.length;
         const t0 = performance.now();
-        let violations = 0;
+        const byPolicy: Record<string, number> = {};
+        const count = (ds: Diagnostic[]) => ds.forEach((d) => (byPolicy[d.policyName] = (byPolicy[d.policyName] ?? 0) + 1));
         await inFlight(resources, ANALYZE_IN_FLIGHT, async (r) => {
-            violations += (await pack.analyze(r)).length;
+            count(await pack.analyze(r));
         });
         const t1 = performance.now();
-        violations += (await pack.analyzeStack(resources)).length;
+        count(await pack.analyzeStack(resources));
         const t2 = performance.now();
         return {
             startupMs: Math.round(pack.startupMs),
@@ -118,7 +145,8 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
             stackMs: Math.round(t2 - t1),
             awsCalls: fake.calls.length - callsBefore,
             peakRssMb: peakRssMb(pack.pid),
-            violations,
+            violations: Object.values(byPolicy).reduce((a, b) => a + b, 0),
+            byPolicy,
         };
     } finally {
         await pack.close();
@@ -167,13 +195,7 @@ async function main(): Promise<void> {
             const deployer = fake.addUser(homeAccount, "deployer");
             const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
             const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
-            // The local endpoint is not AWS: the administrator trusts it, as for LocalStack.
-            const trustedEndpoints = [fake.url];
-            const config = {
-                "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
-                "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
-                "aws-root-mfa-before-deploy": { organizationRoleArn: orgRoleArn, trustedEndpoints, ...concurrency },
-            };
+            const config = packConfig(orgRoleArn, { trustedEndpoints: [fake.url], ...concurrency });
             const noop = await runPack(NOOP_DIR, env, fake, resources, {});
             const pack = await runPack(PACK_DIR, env, fake, resources, config);
             const row: Row = {
@@ -199,7 +221,7 @@ async function main(): Promise<void> {
         await fake.close();
     }
     printTable(latency, rows);
-    const json = JSON.stringify({ latencyMs: latency, programGapMs: PROGRAM_GAP_MS, analyzeInFlight: ANALYZE_IN_FLIGHT, node: process.version, rows }, null, 2);
+    const json = JSON.stringify({ latencyMs: latency, programGapMs: PROGRAM_GAP_MS, analyzeInFlight: ANALYZE_IN_FLIGHT, hardwareMfa: HARDWARE_MFA, node: process.version, rows }, null, 2);
     console.log(json);
     const out = arg("json", "");
     if (out) {
@@ -217,13 +239,7 @@ async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeco
     const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
     fake.fault({ action: "GetAccountSummary", kind: "hang" });
     const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
-    const trustedEndpoints = [fake.url];
-    const common = { trustedEndpoints, timeoutSeconds, ...concurrency };
-    const config = {
-        "aws-root-mfa-enabled": { organizationRoleArn: orgRoleArn, ...common },
-        "aws-root-credentials-centralized": { organizationRoleArn: orgRoleArn, ...common },
-        "aws-root-mfa-before-deploy": { organizationRoleArn: orgRoleArn, ...common },
-    };
+    const config = packConfig(orgRoleArn, { trustedEndpoints: [fake.url], timeoutSeconds, ...concurrency });
     const noop = await runPack(NOOP_DIR, env, fake, resources, {});
     const pack = await runPack(PACK_DIR, env, fake, resources, config);
     const boundMs = (2 * timeoutSeconds + 3) * 1000;
@@ -240,17 +256,18 @@ async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeco
 }
 
 function printTable(latency: number, rows: Row[]): void {
-    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations", "peak RSS MB (noop)", "aws CLI loop ms"];
+    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "aws CLI loop ms"];
     const lines = rows.map((r) => [
         r.label ?? r.accounts, r.providers,
         `${r.pack.startupMs} (${r.noop.startupMs})`,
         `${r.pack.analyzeMs} (${r.noop.analyzeMs})`,
         `${r.pack.stackMs} (${r.noop.stackMs})`,
-        r.addedMs, r.pack.awsCalls, r.callsPerAccount, r.pack.violations,
+        r.addedMs, r.pack.awsCalls, r.callsPerAccount,
+        `${r.pack.violations} (${Object.entries(r.pack.byPolicy).map(([name, n]) => `${name}: ${n}`).join(", ")})`,
         `${r.pack.peakRssMb} (${r.noop.peakRssMb})`,
         r.awsCliLoopMs ?? "—",
     ].map(String));
-    console.log(`aws-root-mfa benchmark: L = ${latency} ms per AWS call, ${PROGRAM_GAP_MS} ms program gap, ${ANALYZE_IN_FLIGHT} Analyze calls in flight, node ${process.version}`);
+    console.log(`aws-root-mfa benchmark: L = ${latency} ms per AWS call, ${PROGRAM_GAP_MS} ms program gap, ${ANALYZE_IN_FLIGHT} Analyze calls in flight, aws-root-hardware-mfa ${HARDWARE_MFA ? "enabled" : "disabled (default)"}, node ${process.version}`);
     console.log(`| ${header.join(" | ")} |`);
     console.log(`|${header.map(() => "---").join("|")}|`);
     for (const l of lines) {

@@ -6,14 +6,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { rootCredentialsCentralized } from "./policies/rootCredentialsCentralized";
+import { rootCredentialsRemoved } from "./policies/rootCredentialsRemoved";
+import { rootHardwareMfa } from "./policies/rootHardwareMfa";
 import { rootMfaBeforeDeploy } from "./policies/rootMfaBeforeDeploy";
 import { rootMfaEnabled } from "./policies/rootMfaEnabled";
+import { rootNoAccessKeys } from "./policies/rootNoAccessKeys";
 
 /** The policy pack's name, as Pulumi shows it. */
 export const PACK_NAME = "aws-root-mfa";
 
 /** Every policy of the pack, in the order the pack declares them. */
-export const policies: Array<StackValidationPolicy | ResourceValidationPolicy> = [rootMfaEnabled, rootCredentialsCentralized, rootMfaBeforeDeploy];
+export const policies: Array<StackValidationPolicy | ResourceValidationPolicy> = [
+    rootMfaEnabled, rootCredentialsCentralized, rootNoAccessKeys, rootHardwareMfa, rootCredentialsRemoved, rootMfaBeforeDeploy,
+];
 
 /** The pack's version: package.json's, as @pulumi/policy reports it (the same file from policypack/ and from bin/). */
 export function packVersion(): string {

@@ -1,17 +1,17 @@
 /**
  * Policy `aws-root-credentials-centralized`: the centralized-root-access side of CIS 1.4. Where an
  * organization manages root credentials centrally, a member's root MFA is neither possible nor
- * necessary; this policy checks that this is really so, and flags members whose root user can
- * still be recovered or still holds credentials.
+ * necessary; this policy checks that this is really so: it flags members without root MFA whose
+ * root user can still be recovered, and a management account without root MFA. Root credentials
+ * left in covered members are `aws-root-credentials-removed`'s finding.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import type { TargetAccount } from "../posture/session";
-import { deadlineMessage, describeEvidence, describeExpiredExemption, describeProviders, lines, undeterminedMessage } from "../report/messages";
+import { describeEvidence, describeProviders, lines, undeterminedMessage } from "../report/messages";
 import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm } from "../report/organization";
 import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
-import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { StackCheckContext, beforeDeadline, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
+import { StackCheckContext, checkEachAccount, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootCredentialsCentralizedMetadata = {
@@ -24,8 +24,7 @@ export const rootCredentialsCentralizedMetadata = {
     remediationSteps: [
         "A member account whose root user has neither MFA nor a password can still get a password through \"forgot password\" unless the organization manages root credentials centrally.",
         `1. Enable centralized root access: ${centralizedRootAccessSteps.enable}.`,
-        "2. Delete the root credentials that remain in member accounts centrally: from the management account or the IAM delegated administrator, `aws sts assume-root` with the IAMDeleteRootUserCredentials task policy, then delete the login profile, access keys and signing certificates (or IAM console → Root access management → Take privileged action).",
-        "3. The management account is never covered: enable MFA for its root user.",
+        "2. The management account is never covered: enable MFA for its root user.",
         "Or enable root MFA in the member account.",
     ].join("\n"),
 } as const;
@@ -37,24 +36,12 @@ export const rootCredentialsCentralized: StackValidationPolicy = {
 };
 
 async function checkCentralizedRoot(ctx: StackCheckContext): Promise<void> {
-    const accounts = await locateAccounts(ctx);
-    const today = todayUtc();
-    await Promise.all(accounts.map(async (account) => {
-        const exemption = exemptionFor(account.accountId, ctx.config.exemptions, today);
-        if (exemption.status === "active" || account.partition === "aws-us-gov") {
-            return;
-        }
-        const reading = await beforeDeadline(readPosture(ctx, account), ctx.deadline);
-        const message = reading.late
-            ? deadlineMessage(account.accountId, account.providers, "centralized root access", ctx.config.posture.timeoutSeconds)
-            : messageFor(account, reading.value);
-        if (message) {
-            ctx.report(message + describeExpiredExemption(exemption), account.providers);
-        }
-    }));
+    await checkEachAccount(ctx, "centralized root access", (account) => account.partition !== "aws-us-gov",
+        async (account) => messageFor(account, await readCentralizedRoot(ctx, account)));
 }
 
-async function readPosture(ctx: StackCheckContext, account: TargetAccount): Promise<CentralizedRootReading> {
+/** The account's summary and organization, as the centralized-root verdicts read them (shared by the policies that use them). */
+export async function readCentralizedRoot(ctx: StackCheckContext, account: TargetAccount): Promise<CentralizedRootReading> {
     const [summary, organization] = await Promise.all([
         ctx.session.accountSummary(account, ctx.config.auditRoleFor(account)),
         ctx.session.organization(account, ctx.config.organizationRoleFor, ctx.config.auditRoleFor(account)),
@@ -86,13 +73,6 @@ function messageFor(account: TargetAccount, reading: CentralizedRootReading): st
                 evidence(),
                 `How to fix: enable centralized root access: ${centralizedRootAccessSteps.enable}. Or enable root MFA in this account.`,
                 howToConfirm(v.features, v.organizationId),
-            );
-        case "credentials-remain":
-            return lines(
-                `Account ${id} (member of organization ${v.organizationId}): centralized root access (RootCredentialsManagement) is enabled, but this member still has ${v.remaining.join(", ")}.`,
-                targeted,
-                evidence(),
-                `How to fix: delete them centrally: ${centralizedRootAccessSteps.deleteCredentials(id, account.partition)}.`,
             );
         case "management-without-mfa":
             return lines(

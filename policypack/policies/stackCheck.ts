@@ -8,7 +8,7 @@ import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } f
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
-import { describeProviders, invalidProviderMessage, unidentifiedMessage, untrustedEndpointMessage } from "../report/messages";
+import { deadlineMessage, describeExpiredExemption, describeProviders, invalidProviderMessage, unidentifiedMessage, untrustedEndpointMessage } from "../report/messages";
 import { refusedOverride } from "../posture/trust";
 import { Redactor, redactorFor } from "../report/redact";
 
@@ -135,6 +135,32 @@ export async function locateAccounts(ctx: StackCheckContext): Promise<TargetAcco
         ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
     }
     return accounts;
+}
+
+/**
+ * A per-account policy's body: locates the accounts, skips exempt ones (never queried) and those
+ * `applies` rejects, and reports each message `messageFor` returns — or, for an account that did
+ * not finish before the run's deadline, that it fails closed. An expired exemption is named.
+ */
+export async function checkEachAccount(
+    ctx: StackCheckContext,
+    subject: string,
+    applies: (account: TargetAccount) => boolean,
+    messageFor: (account: TargetAccount) => Promise<string | undefined>,
+): Promise<void> {
+    const accounts = await locateAccounts(ctx);
+    const today = todayUtc();
+    await Promise.all(accounts.map(async (account) => {
+        const exemption = exemptionFor(account.accountId, ctx.config.exemptions, today);
+        if (exemption.status === "active" || !applies(account)) {
+            return;
+        }
+        const result = await beforeDeadline(messageFor(account), ctx.deadline);
+        const message = result.late ? deadlineMessage(account.accountId, account.providers, subject, ctx.config.posture.timeoutSeconds) : result.value;
+        if (message) {
+            ctx.report(message + describeExpiredExemption(exemption), account.providers);
+        }
+    }));
 }
 
 /**

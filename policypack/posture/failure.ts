@@ -13,7 +13,8 @@ export type Step =
     /** `via`: the audit role the call went through, when one is configured. */
     | { kind: "account-summary"; via?: string }
     | { kind: "describe-organization"; via?: string }
-    | { kind: "organization-features"; via?: string };
+    | { kind: "organization-features"; via?: string }
+    | { kind: "virtual-mfa-devices"; via?: string };
 
 /** What went wrong, in the terms a user acts on. */
 export type FailureKind =
@@ -68,6 +69,8 @@ export function actionOf(step: Step): string {
             return "organizations:DescribeOrganization";
         case "organization-features":
             return "iam:ListOrganizationsFeatures";
+        case "virtual-mfa-devices":
+            return "iam:ListVirtualMFADevices";
     }
 }
 

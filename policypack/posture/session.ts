@@ -11,6 +11,7 @@ import { resolveCredentials } from "./credentials";
 import type { Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, DeadlineError, Step, classifyFailure } from "./failure";
+import { VirtualMfaDevice, listAssignedVirtualMfaDevices } from "./mfaDevices";
 import { concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
@@ -93,6 +94,7 @@ export class RunCache {
     readonly summaries = new Map<string, Promise<Outcome<AccountSummary>>>();
     readonly memberships = new Map<string, Promise<Outcome<Membership>>>();
     readonly features = new Map<string, Promise<Outcome<FeaturesAnswer>>>();
+    readonly virtualMfaDevices = new Map<string, Promise<Outcome<VirtualMfaDevice[]>>>();
     /** Every account located in the run (by partition and id), to find an organization's management account. */
     readonly accounts = new Map<string, TargetAccount>();
 }
@@ -209,6 +211,16 @@ export class PostureSession {
         return { membership, features: await this.organizationFeatures(account, membership.value, roleFor(membership.value.organizationId)) };
     }
 
+    /**
+     * The account's assigned virtual MFA devices (iam:ListVirtualMFADevices, every page), read
+     * like its summary, once per run. Only the hardware-MFA policy asks, and nothing prefetches
+     * it: the call is made only when that policy runs.
+     */
+    virtualMfaDevices(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<VirtualMfaDevice[]>> {
+        return this.readOnce(this.cache.virtualMfaDevices, account, auditRoleArn, { kind: "virtual-mfa-devices", via: auditRoleArn },
+            (clients, signal) => listAssignedVirtualMfaDevices(clients, signal, auditRoleArn));
+    }
+
     /** One read of an account per run, whichever provider asks (see {@link readShared}). */
     private readOnce<T>(cache: Map<string, Promise<Outcome<T>>>, account: TargetAccount, auditRoleArn: string | undefined, s: Step,
         call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
@@ -279,9 +291,10 @@ export class PostureSession {
     }
 
     /**
-     * Starts reading, without waiting, everything the pack's policies may ask of these accounts:
+     * Starts reading, without waiting, what the pack's default policies ask of these accounts:
      * summaries, organizations, and — when one role serves every organization — the features
-     * through that role, in parallel with the rest rather than after DescribeOrganization.
+     * through that role, in parallel with the rest rather than after DescribeOrganization. Never
+     * the virtual MFA devices: only the hardware-MFA policy, when enabled, reads those.
      */
     prefetch(accounts: readonly TargetAccount[], config: { organizationRoleFor(organizationId: string): string | undefined; auditRoleFor(account: TargetAccount): string | undefined; singleOrganizationRole?: string }): void {
         for (const account of accounts) {

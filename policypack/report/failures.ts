@@ -149,5 +149,7 @@ function stepWords(failure: CheckFailure): string {
             return `reading the account's organization (organizations:DescribeOrganization)${s.via ? ` through ${s.via}` : ""}`;
         case "organization-features":
             return `reading the organization's centralized root access features (iam:ListOrganizationsFeatures${s.via ? ` through ${s.via}` : ""})`;
+        case "virtual-mfa-devices":
+            return `listing the account's assigned virtual MFA devices (iam:ListVirtualMFADevices)${s.via ? ` through ${s.via}` : ""}`;
     }
 }

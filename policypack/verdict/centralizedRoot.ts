@@ -15,8 +15,6 @@ export type CentralizedRootVerdict =
     | { status: "compliant"; why: string }
     /** Member, root MFA off, no root password, RootCredentialsManagement not confirmed. */
     | { status: "recoverable-root"; organizationId: string; features: OrganizationFeatures }
-    /** RootCredentialsManagement on, but root credentials remain in the member. */
-    | { status: "credentials-remain"; organizationId: string; remaining: RootCredential[] }
     /** The management account is never covered by centralized root access. */
     | { status: "management-without-mfa"; organizationId: string }
     | { status: "undetermined"; failure: CheckFailure };
@@ -35,7 +33,7 @@ export function rootCredentialsManagementOn(features: OrganizationFeatures | und
 }
 
 /** Root credentials the summary does not prove absent (a missing entry proves nothing). */
-function remainingRootCredentials(summary: AccountSummary): RootCredential[] {
+export function remainingRootCredentials(summary: AccountSummary): RootCredential[] {
     const e = summary.entries;
     const remaining: RootCredential[] = [];
     if (e.AccountPasswordPresent !== 0) {
@@ -51,18 +49,17 @@ function remainingRootCredentials(summary: AccountSummary): RootCredential[] {
 }
 
 /**
- * | account            | root MFA | root credentials          | RootCredentialsManagement | verdict                 |
- * |--------------------|----------|---------------------------|---------------------------|-------------------------|
- * | GovCloud           | any      | any                       | any                       | not applicable          |
- * | standalone         | any      | any                       | —                         | not applicable          |
- * | management         | on       | any                       | any                       | compliant               |
- * | management         | off      | any                       | any                       | management-without-mfa  |
- * | member             | any      | none                      | on                        | compliant               |
- * | member             | any      | some (which ones)         | on                        | credentials-remain      |
- * | member             | on       | any                       | not on / not confirmed    | compliant               |
- * | member             | off      | no password               | not on / not confirmed    | recoverable-root        |
- * | member             | off      | password (or unproven)    | not on / not confirmed    | not applicable (CIS 1.4 policy) |
- * | could not be read  |          |                           |                           | undetermined (fails closed) |
+ * | account            | root MFA | root password          | RootCredentialsManagement | verdict                 |
+ * |--------------------|----------|------------------------|---------------------------|-------------------------|
+ * | GovCloud           | any      | any                    | any                       | not applicable          |
+ * | standalone         | any      | any                    | —                         | not applicable          |
+ * | management         | on       | any                    | any                       | compliant               |
+ * | management         | off      | any                    | any                       | management-without-mfa  |
+ * | member             | on       | any                    | any                       | compliant               |
+ * | member             | off      | any                    | on                        | compliant (covered: remaining credentials are aws-root-credentials-removed's finding) |
+ * | member             | off      | none                   | not on / not confirmed    | recoverable-root        |
+ * | member             | off      | present (or unproven)  | not on / not confirmed    | not applicable (CIS 1.4 policy) |
+ * | could not be read  |          |                        |                           | undetermined (fails closed) |
  */
 export function centralizedRootVerdict(r: CentralizedRootReading): CentralizedRootVerdict {
     if (r.partition === "aws-us-gov") {
@@ -85,14 +82,11 @@ export function centralizedRootVerdict(r: CentralizedRootReading): CentralizedRo
             ? { status: "compliant", why: "the management account's root user has MFA" }
             : { status: "management-without-mfa", organizationId: membership.organizationId };
     }
-    if (rootCredentialsManagementOn(r.features)) {
-        const remaining = remainingRootCredentials(summary);
-        return remaining.length === 0
-            ? { status: "compliant", why: "root credentials are removed and centrally managed" }
-            : { status: "credentials-remain", organizationId: membership.organizationId, remaining };
-    }
     if (mfaOn) {
         return { status: "compliant", why: "root MFA is enabled" };
+    }
+    if (rootCredentialsManagementOn(r.features)) {
+        return { status: "compliant", why: "the organization manages root credentials centrally, so root password recovery is blocked" };
     }
     if (summary.entries.AccountPasswordPresent === 0) {
         return { status: "recoverable-root", organizationId: membership.organizationId, features: r.features ?? { status: "unconfirmed", via: "", why: "the organization's features were not read" } };

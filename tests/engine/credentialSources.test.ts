@@ -12,7 +12,7 @@ import { awsNativeProviderInputs } from "../support/awsProviderInputs";
 import { World, accountWithRole, freshAccountId, startWorld, stopWorld } from "../support/world";
 
 const POLICY = "aws-root-mfa-enabled";
-const PACK_POLICIES = [POLICY, "aws-root-credentials-centralized", "aws-root-mfa-before-deploy"];
+const PACK_POLICIES = [POLICY, "aws-root-credentials-centralized", "aws-root-no-access-keys", "aws-root-hardware-mfa", "aws-root-credentials-removed", "aws-root-mfa-before-deploy"];
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
 const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1 };
 
@@ -176,11 +176,17 @@ describe("credential sources through the engine protocol", function () {
     });
 
     it("aws-us-gov through static keys: identified, not applicable, no summary read", async () => {
-        const u = noncompliantUser("aws-us-gov");
-        const p = providerResource("gov", { region: "us-gov-west-1", accessKey: secret(u.accessKeyId), secretKey: secret(u.secretAccessKey) });
-        assert.deepEqual(ofPolicy(await world.pack.analyzeStack([p])), []);
-        assert.equal(world.fake.count("GetCallerIdentity", u.accountId), 1);
-        assert.equal(world.fake.count("GetAccountSummary", u.accountId), 0);
+        // Only aws-root-no-access-keys (CIS 1.3) reads GovCloud accounts; with it off nothing is read.
+        await world.pack.configure({ "aws-root-no-access-keys": { enforcementLevel: "disabled" } });
+        try {
+            const u = noncompliantUser("aws-us-gov");
+            const p = providerResource("gov", { region: "us-gov-west-1", accessKey: secret(u.accessKeyId), secretKey: secret(u.secretAccessKey) });
+            assert.deepEqual(ofPolicy(await world.pack.analyzeStack([p])), []);
+            assert.equal(world.fake.count("GetCallerIdentity", u.accountId), 1);
+            assert.equal(world.fake.count("GetAccountSummary", u.accountId), 0);
+        } finally {
+            await world.pack.configure({});
+        }
     });
 
     it("pulumi:providers:aws-native, inputs as @pulumi/aws-native sends them; its roleArn does not change the account", async () => {

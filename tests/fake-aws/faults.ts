@@ -32,11 +32,15 @@ export interface FaultSpec {
     status?: number;
     /** Apply to the first N matching calls, then stop; omitted = forever. */
     times?: number;
+    /** Let this many matching calls through first (e.g. fail only a list's second page); default 0. */
+    after?: number;
 }
 
 interface ActiveFault {
     spec: FaultSpec;
     remaining: number;
+    /** Matching calls still to let through. */
+    passing: number;
 }
 
 /** Registered faults, matched in registration order; the first match applies. */
@@ -54,7 +58,10 @@ export class FaultTable {
         if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) {
             throw new Error("fault times must be a positive integer");
         }
-        this.faults.push({ spec: { ...spec }, remaining: spec.times ?? Infinity });
+        if (spec.after !== undefined && !(Number.isInteger(spec.after) && spec.after >= 0)) {
+            throw new Error("fault after must be a whole number");
+        }
+        this.faults.push({ spec: { ...spec }, remaining: spec.times ?? Infinity, passing: spec.after ?? 0 });
     }
 
     /** The first fault matching the call, consuming one of its `times`; undefined when none. */
@@ -64,6 +71,10 @@ export class FaultTable {
         );
         if (index < 0) return undefined;
         const fault = this.faults[index];
+        if (fault.passing > 0) {
+            fault.passing--;
+            return undefined;
+        }
         if (--fault.remaining === 0) this.faults.splice(index, 1);
         return fault.spec;
     }

@@ -54,6 +54,8 @@ export interface FakeMfaDeviceOptions {
     name?: string;
     /** Assign the device to this (existing) IAM user; omitted → unassigned. */
     userName?: string;
+    /** Assign the device to the account's root user (`arn:<p>:iam::<acct>:root`) instead. */
+    root?: boolean;
 }
 
 /** An account and IAM Identity Center permission set an SSO access token may get credentials for. */
@@ -283,7 +285,9 @@ export class FakeAwsState {
         const account = this.requireAccount(accountId);
         const serialNumber = `arn:${account.partition}:iam::${accountId}:mfa/${opts.name ?? `device-${++this.deviceSerial}`}`;
         let device: MfaDeviceRecord = { serialNumber };
-        if (opts.userName !== undefined) {
+        if (opts.root) {
+            device = { serialNumber, user: { arn: `arn:${account.partition}:iam::${accountId}:root`, userId: accountId, createDate: account.createDate }, enableDate: new Date() };
+        } else if (opts.userName !== undefined) {
             const user = this.users.get(`${accountId}/${opts.userName}`);
             if (!user) throw new Error(`no user ${opts.userName} in ${accountId}`);
             device = {
