@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Makes the real Pulumi CLI available to the end-to-end tests and prints a PATH prefix holding:
-#   pulumi                          the version of the @pulumi/pulumi this pack depends on (any 3.x
-#                                   `pulumi` already on PATH serves instead)
-#   pulumi-language-yaml            the YAML language host that runs the test program
-#   pulumi-analyzer-policy-nodejs   scripts/analyzer-shim: starts a Node.js policy pack
+#   pulumi                  the version of the @pulumi/pulumi this pack depends on (any 3.x `pulumi`
+#                           already on PATH serves instead)
+#   pulumi-language-yaml    the YAML language host that runs the test program
+# (The pack itself runs through scripts/analyzer-shim/aws-root-mfa: see the README.)
 # Missing binaries are built from the Go module proxy into a cache outside the checkout
 # ($AWS_ROOT_MFA_CACHE, default ~/.cache/aws-root-mfa) and reused from there; a build log sits
 # beside each build. Needs `go` only when something must be built.
@@ -73,5 +73,4 @@ GOBIN=\"\$PWD/bin\" CGO_ENABLED=0 go install -trimpath -ldflags \"-X github.com/
     dirs+=("$ydir/bin")
 fi
 
-dirs+=("$repo/scripts/analyzer-shim")
 (IFS=:; echo "${dirs[*]}")

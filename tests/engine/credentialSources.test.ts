@@ -3,7 +3,7 @@
  * the same credential source, or say plainly that it cannot.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -37,6 +37,7 @@ describe("credential sources through the engine protocol", function () {
     });
     after(async () => {
         await stopWorld(world);
+        rmSync(dir, { recursive: true, force: true });
     });
 
     function noncompliantUser(partition?: "aws" | "aws-us-gov" | "aws-cn"): { accountId: string; accessKeyId: string; secretAccessKey: string } {

@@ -1,10 +1,10 @@
 /**
  * The real Pulumi CLI on a local file backend, offline: a YAML program whose `aws` provider is the
- * fake plugin in ./fake-provider, the pack started through scripts/analyzer-shim, and the AWS SDK
+ * fake plugin in ./fake-provider, the pack started through scripts/analyzer-shim/aws-root-mfa, and the AWS SDK
  * inside the pack pointed at the local AWS-compatible endpoint.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -87,7 +87,8 @@ export class Project {
     static async create(fake: FakeAws, opts: { credentials: Record<string, string>; stackConfig: Record<string, unknown>; resources: ProgramResources }): Promise<Project> {
         const project = new Project(fake, opts.credentials);
         try {
-            execFileSync("mkdir", ["-p", project.programDir]);
+            mkdirSync(project.programDir);
+            mkdirSync(path.join(project.dir, "backend"));
             writeFileSync(path.join(project.programDir, "Pulumi.yaml"), JSON.stringify({
                 name: "app",
                 runtime: "yaml",
@@ -144,8 +145,11 @@ export class Project {
     }
 }
 
-/** The pack's directory, as `--policy-pack` takes it: the checkout with its compiled bin/. */
-export const POLICY_PACK = PACK_DIR;
+/**
+ * What `--policy-pack` names: the checkout's compiled pack (bin/), started through the analyzer
+ * shim, as this CLI has no nodejs language host to start a pack directory with (README).
+ */
+export const POLICY_PACK = path.join(PACK_DIR, "scripts/analyzer-shim/aws-root-mfa");
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
     return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

@@ -25,6 +25,7 @@ describe("the pack under the real Pulumi CLI", function () {
     let project: Project;
     let configFile: string;
     const accounts = { home: freshAccountId(), viaDefault: freshAccountId(), prod: freshAccountId(), legacy: freshAccountId() };
+    const roles: string[] = [];
 
     before(async () => {
         fake = await FakeAws.start();
@@ -37,6 +38,7 @@ describe("the pack under the real Pulumi CLI", function () {
         const viaDefaultRole = role(accounts.viaDefault, COMPLIANT);
         const prodRole = role(accounts.prod, COMPLIANT);
         const legacyRole = role(accounts.legacy, NONCOMPLIANT);
+        roles.push(viaDefaultRole, prodRole, legacyRole);
         const explicit = (roleArn: string) => ({ type: "pulumi:providers:aws", properties: { region: "us-east-1", assumeRoles: [{ roleArn, sessionName: "deploy" }] } });
         project = await Project.create(fake, {
             credentials: { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey },
@@ -64,7 +66,7 @@ describe("the pack under the real Pulumi CLI", function () {
     it("pulumi preview is blocked by the mandatory violation of the one account without root MFA", async () => {
         const r = await project.run(["preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", configFile]);
         const out = output(r);
-        assert.equal(r.status, 255, out);
+        assert.equal(r.status, 1, out);
         assert.match(out, /\[mandatory\]\s+\[severity: critical\]\s+aws-root-mfa-enabled/);
         assert.match(out, new RegExp(`Account ${accounts.legacy} \\(partition aws\\): root MFA is not enabled and the root user has a password\\.`));
         assert.match(out, /Targeted by: provider "legacy"/);
@@ -72,6 +74,9 @@ describe("the pack under the real Pulumi CLI", function () {
             assert.doesNotMatch(out, new RegExp(`Account ${ok}`), `compliant account ${ok} reported`);
         }
         assert.deepEqual(project.providerCalls(), [], "a preview creates nothing");
+        for (const roleArn of roles) {
+            assert.ok(fake.calls.some((c) => c.action === "AssumeRole" && c.params.RoleArn === roleArn), `the pack never assumed ${roleArn}: a provider went unchecked`);
+        }
     });
 
     it("pulumi preview passes once that account has root MFA", async () => {
@@ -84,7 +89,7 @@ describe("the pack under the real Pulumi CLI", function () {
     it("pulumi up --skip-preview is stopped by aws-root-mfa-before-deploy before anything in that account is created", async () => {
         const r = await project.run(["up", "--yes", "--skip-preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", configFile]);
         const out = output(r);
-        assert.equal(r.status, 255, out);
+        assert.equal(r.status, 1, out);
         assert.match(out, /\[mandatory\]\s+\[severity: critical\]\s+aws-root-mfa-before-deploy/);
         assert.match(out, new RegExp(`Account ${accounts.legacy} \\(partition aws\\): root MFA is not enabled`));
         const creates = project.providerCalls().filter((l) => l.startsWith("create "));
@@ -95,7 +100,7 @@ describe("the pack under the real Pulumi CLI", function () {
         const bad = project.writeConfig("bad-config.json", policyConfig(fake, { "aws-root-mfa-enabled": { timeoutSeconds: 0 } }));
         const r = await project.run(["preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", bad]);
         const out = output(r);
-        assert.equal(r.status, 255, out);
+        assert.equal(r.status, 1, out);
         assert.match(out, /aws-root-mfa-enabled/);
         assert.match(out, /timeoutSeconds: Must be greater than or equal to 1/);
         assert.doesNotMatch(out, /\[mandatory\]/, "the pack must not have run");
