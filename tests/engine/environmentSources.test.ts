@@ -3,7 +3,7 @@
  * profile (IAM Identity Center, cached token) and container credentials.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -37,17 +37,21 @@ describe("credential sources from the pack's environment", function () {
 
     it("an SSO profile, named by the provider or by AWS_PROFILE for the default provider", async () => {
         const home = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-sso-"));
-        const accountId = freshAccountId();
-        fake.addAccount({ id: accountId, summary: NONCOMPLIANT });
-        const { configFile } = ssoProfileFiles(home, { fake, profile: "dev", accountId, roleName: "Admin", token: "sso-access-token-0123456789" });
-        pack = await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { HOME: home, AWS_CONFIG_FILE: configFile, AWS_PROFILE: "dev" }) });
-        const explicit = providerResource("sso", { region: "eu-west-1", profile: "dev" });
-        const def = providerResource("default_7_48_0", { version: "7.48.0" });
-        const ds = await pack.analyzeStack([explicit, def]);
-        flagged(ds.map((d) => d.message), accountId, 'provider "sso"');
-        flagged(ds.map((d) => d.message), accountId, 'default provider "default_7_48_0"');
-        assert.equal(fake.count("GetAccountSummary", accountId), 1, "one account, read once for both providers");
-        assert.ok(!ds.some((d) => d.message.includes("sso-access-token")));
+        try {
+            const accountId = freshAccountId();
+            fake.addAccount({ id: accountId, summary: NONCOMPLIANT });
+            const { configFile } = ssoProfileFiles(home, { fake, profile: "dev", accountId, roleName: "Admin", token: "sso-access-token-0123456789" });
+            pack = await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { HOME: home, AWS_CONFIG_FILE: configFile, AWS_PROFILE: "dev" }) });
+            const explicit = providerResource("sso", { region: "eu-west-1", profile: "dev" });
+            const def = providerResource("default_7_48_0", { version: "7.48.0" });
+            const ds = await pack.analyzeStack([explicit, def]);
+            flagged(ds.map((d) => d.message), accountId, 'provider "sso"');
+            flagged(ds.map((d) => d.message), accountId, 'default provider "default_7_48_0"');
+            assert.equal(fake.count("GetAccountSummary", accountId), 1, "one account, read once for both providers");
+            assert.ok(!ds.some((d) => d.message.includes("sso-access-token")));
+        } finally {
+            rmSync(home, { recursive: true, force: true });
+        }
     });
 
     it("container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI) through the default chain", async () => {
