@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import { startPack } from "./harness/engine";
 import { PACK_DIR } from "./support/world";
 
-/** Issue 10's limit on what a published pack installs. */
+/** Issue 10's limit on what a published pack installs, in MB of 10^6 bytes (the stricter reading). */
 const INSTALLED_SIZE_LIMIT_MB = 60;
 
 /** Sum of file sizes under `node_modules` (symlinks not followed) and the packages installed there, as lockfile keys. */
@@ -96,8 +96,8 @@ describe("packaging", function () {
         const seconds = (performance.now() - started) / 1000;
         assert.equal(install.status, 0, install.output);
         const { bytes, packages } = measure(path.join(packageDir, "node_modules"));
-        const mb = bytes / 1024 / 1024;
-        console.log(`      published pack: npm install took ${seconds.toFixed(1)} s, installed ${packages.length} packages, ${mb.toFixed(1)} MB (limit ${INSTALLED_SIZE_LIMIT_MB} MB)`);
+        const mb = bytes / 1e6;
+        console.log(`      published pack: npm install took ${seconds.toFixed(1)} s, installed ${packages.length} packages, ${mb.toFixed(1)} MB = ${(bytes / 2 ** 20).toFixed(1)} MiB (limit ${INSTALLED_SIZE_LIMIT_MB} MB)`);
         assert.doesNotMatch(install.output, /error/i, "npm install printed an error");
         const shrinkwrap = JSON.parse(readFileSync(path.join(packageDir, "npm-shrinkwrap.json"), "utf8"));
         assert.deepEqual(packages, Object.keys(shrinkwrap.packages).filter((k) => k !== "").sort(), "installed packages differ from the shrinkwrap");
