@@ -6,8 +6,8 @@
  * merges in, and the result must satisfy the policy's config schema.
  */
 import { readFileSync } from "node:fs";
-import Ajv from "ajv";
 import type { EnforcementLevel, Policy } from "@pulumi/policy";
+import { ConfigError, readCommonConfig } from "../config";
 import { CliError } from "./args";
 
 /** One policy's resolved config. */
@@ -90,20 +90,27 @@ function parseConfigFile(file: string): Record<string, { enforcementLevel?: Enfo
     return out;
 }
 
-/** Every schema violation of every policy's resolved properties, as the Pulumi CLI checks them. */
+/**
+ * Every problem of every policy's resolved properties: the pack's own config reader (the rules the
+ * schema states, every bad property named) and properties the schema does not declare.
+ */
 function validate(policies: readonly Policy[], resolved: ReadonlyMap<string, ResolvedPolicyConfig>): string[] {
-    const ajv = new Ajv({ allErrors: true, strict: false });
     const problems: string[] = [];
     for (const policy of policies) {
-        if (!policy.configSchema) {
-            continue;
-        }
-        const check = ajv.compile({ type: "object", properties: policy.configSchema.properties, ...(policy.configSchema.required && { required: policy.configSchema.required }) });
-        if (!check(resolved.get(policy.name)?.properties ?? {})) {
-            for (const err of check.errors ?? []) {
-                const where = err.instancePath === "" ? "" : err.instancePath.slice(1).replace(/\//g, ".");
-                problems.push(`${policy.name}${where ? `.${where}` : ""}: ${err.message ?? "is invalid"}`);
+        const properties = resolved.get(policy.name)?.properties ?? {};
+        const declared = Object.keys(policy.configSchema?.properties ?? {});
+        for (const key of Object.keys(properties)) {
+            if (!declared.includes(key)) {
+                problems.push(`${policy.name}.${key}: is not a property of this policy`);
             }
+        }
+        try {
+            readCommonConfig(properties);
+        } catch (e) {
+            if (!(e instanceof ConfigError)) {
+                throw e;
+            }
+            problems.push(...e.message.split("; ").map((m) => `${policy.name}: ${m}`));
         }
     }
     return problems;
