@@ -8,8 +8,11 @@ import { isAwsProviderType } from "./discover/providers";
 import { installRunBoundaries } from "./posture/session";
 import { forgetNotedSecrets, installSecretCollector } from "./report/secrets";
 import { PACK_NAME, policies } from "./pack";
+import { installPackConfigWatcher } from "./sharedConfig";
 
 installSecretCollector(isAwsProviderType);
+// Shared settings are set once: every policy's config is noted at Configure.
+installPackConfigWatcher();
 // A stack analysis sends every provider again: the secrets noted before it are forgotten.
 installRunBoundaries(forgetNotedSecrets);
 

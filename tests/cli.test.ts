@@ -16,8 +16,9 @@ import { awsEnv, freshAccountId } from "./support/world";
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "bin", "cli", "main.js");
 const SARIF_SCHEMA = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "sarif", "sarif-schema-2.1.0.json"), "utf8")) as object;
-const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
-const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1 };
+// Full summaries: no root access keys or certificates, so only CIS 1.4 decides.
+const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 };
+const COMPLIANT = { AccountMFAEnabled: 1, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 };
 const POLICIES = ["aws-root-mfa-enabled", "aws-root-credentials-centralized", "aws-root-mfa-before-deploy"];
 
 interface Run {
@@ -197,7 +198,8 @@ describe("aws-root-mfa check", function () {
             const run = await check(["check", "--json", "--config", file, "--role-arn", bad.roleArn]);
             assert.equal(run.code, 0, run.stdout + run.stderr);
             const report = JSON.parse(run.stdout) as JsonReport;
-            assert.deepEqual(report.findings.map((f) => [f.policy, f.enforcementLevel]), [["aws-root-mfa-enabled", "advisory"]]);
+            // "all" sets every policy's level, the default-disabled ones included (as in Pulumi).
+            assert.deepEqual(report.findings.map((f) => [f.policy, f.enforcementLevel]), [["aws-root-mfa-enabled", "advisory"], ["aws-root-hardware-mfa", "advisory"]]);
         });
     });
 
@@ -272,6 +274,7 @@ describe("aws-root-mfa check", function () {
             assert.deepEqual(sarifRun.tool.driver.rules.map((r) => [r.id, r.defaultConfiguration.level, r.properties.severity]), [
                 ["aws-root-mfa-enabled", "error", "critical"],
                 ["aws-root-credentials-centralized", "warning", "high"],
+                ["aws-root-no-access-keys", "warning", "critical"],
             ]);
             assert.match(sarifRun.tool.driver.rules[0].help.text, /Activate MFA/);
             assert.ok(sarifRun.tool.driver.rules[0].helpUri?.startsWith("https://docs.aws.amazon.com/"));
@@ -345,10 +348,9 @@ describe("aws-root-mfa check", function () {
             const file = configFile("invalid.json", { "aws-root-mfa-enabled": { timeoutSeconds: 900, concurrency: 0, exemptions: [{ accountId: "12" }] } });
             const run = await check(["check", "--config", file]);
             assert.equal(run.code, 2);
-            assert.match(run.stderr, /aws-root-mfa-enabled\.timeoutSeconds: must be <= 300/);
-            assert.match(run.stderr, /aws-root-mfa-enabled\.concurrency: must be >= 1/);
-            assert.match(run.stderr, /aws-root-mfa-enabled\.exemptions\.0: must have required property 'reason'/);
-            assert.match(run.stderr, /aws-root-mfa-enabled\.exemptions\.0\.accountId: must match pattern/);
+            assert.match(run.stderr, /aws-root-mfa-enabled: policy config "timeoutSeconds" must be a number from 1 to 300/);
+            assert.match(run.stderr, /aws-root-mfa-enabled: policy config "concurrency" must be a whole number from 1 to 256/);
+            assert.match(run.stderr, /aws-root-mfa-enabled: policy config "exemptions\[0\]\.accountId" must be a 12-digit AWS account id/);
             assertNoStackTrace(run);
         });
 

@@ -42,7 +42,6 @@ describe("npm run demo", function () {
         const headings = lines.filter((l) => l.startsWith("        - "));
         assert.deepEqual(headings, [
             "        - [mandatory] [severity: critical]  aws-root-mfa-enabled  (pulumi:providers:aws: analytics-dev)",
-            "        - [advisory] [severity: high]  aws-root-credentials-centralized  (pulumi:providers:aws: analytics-dev)",
         ]);
     });
 
@@ -55,7 +54,7 @@ describe("npm run demo", function () {
     });
 
     it("ends with a one-line summary and where to go next", () => {
-        assert.match(run.stdout, /^Summary: 1 mandatory and 1 advisory violation in 6 AWS accounts; the preview would fail: a deployment into these accounts is blocked \(\d+\.\d s\)\.$/m);
+        assert.match(run.stdout, /^Summary: 1 mandatory and 0 advisory violations in 6 AWS accounts; the preview would fail: a deployment into these accounts is blocked \(\d+\.\d s\)\.$/m);
         assert.match(run.stdout, /^Next:\n {2}- your own stack: `pulumi preview --policy-pack/m);
         assert.match(run.stdout, /npx aws-root-mfa check/);
     });

@@ -1,7 +1,8 @@
 /**
- * examples/policy-config.json is the README's reference config: it must set every option of every
- * policy, pass the policies' config schemas as the Pulumi CLI checks them, and be read by the
- * pack's own config reader. A property added to a schema fails here until the example sets it.
+ * examples/policy-config.json is the README's reference config: it sets every policy's enforcement
+ * level and every shared setting once, passes the policies' config schemas as the Pulumi CLI checks
+ * them, and is read by the pack's own config reader, each policy taking the shared settings. A
+ * property added to a schema fails here until the example sets it.
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -9,6 +10,12 @@ import * as path from "node:path";
 import { policies } from "../policypack/pack";
 import { readCommonConfig } from "../policypack/config";
 import { resolvePolicyConfig } from "../policypack/cli/config";
+import { SHARED_SETTINGS, notePackConfig, withSharedSettings } from "../policypack/sharedConfig";
+
+function withoutLevel(entry: Record<string, unknown>): Record<string, unknown> {
+    const { enforcementLevel: _level, ...properties } = entry;
+    return properties;
+}
 
 const EXAMPLE = path.resolve(__dirname, "..", "examples", "policy-config.json");
 
@@ -19,22 +26,35 @@ describe("examples/policy-config.json", () => {
         assert.deepEqual(Object.keys(example).sort(), policies.map((p) => p.name).sort());
     });
 
+    it("sets the shared settings once, in aws-root-mfa-enabled: every property of the common schema", () => {
+        const { enforcementLevel, ...properties } = example["aws-root-mfa-enabled"];
+        assert.equal(enforcementLevel, "mandatory");
+        assert.deepEqual(Object.keys(properties).sort(), [...SHARED_SETTINGS].sort());
+        for (const policy of policies) {
+            assert.deepEqual(Object.keys(policy.configSchema?.properties ?? {}).sort(), [...SHARED_SETTINGS].sort(), `${policy.name} declares exactly the shared settings`);
+        }
+    });
+
     for (const policy of policies) {
         describe(policy.name, () => {
-            it("sets its enforcement level and every property of its config schema", () => {
-                const entry = example[policy.name];
-                const { enforcementLevel, ...properties } = entry;
-                assert.equal(enforcementLevel, policy.enforcementLevel);
-                assert.deepEqual(Object.keys(properties).sort(), Object.keys(policy.configSchema?.properties ?? {}).sort());
+            it("sets its default enforcement level", () => {
+                assert.equal(example[policy.name].enforcementLevel, policy.enforcementLevel);
             });
 
-            it("is read by the pack's config reader as written", () => {
-                const config = readCommonConfig(example[policy.name]);
-                assert.deepEqual(config.exemptions.map((e) => e.accountId), ["555555555555", "666666666666"]);
-                assert.equal(config.organizationRoleFor("o-exampleorg1"), "arn:aws:iam::111111111111:role/RootMfaPolicyPackOrgRead");
-                assert.equal(config.auditRoleFor({ accountId: "222222222222", partition: "aws" }), "arn:aws:iam::222222222222:role/RootMfaAudit");
-                assert.equal(config.posture.timeoutSeconds, example[policy.name].timeoutSeconds);
-                assert.equal(config.posture.concurrency, example[policy.name].concurrency);
+            it("reads the shared settings as written, though it sets them only once", () => {
+                notePackConfig(new Map(Object.entries(example).map(([name, entry]) => [name, withoutLevel(entry)])));
+                try {
+                    const config = readCommonConfig(withSharedSettings(withoutLevel(example[policy.name])).raw);
+                    const shared = example["aws-root-mfa-enabled"];
+                    assert.deepEqual(config.exemptions.map((e) => e.accountId), ["555555555555", "666666666666"]);
+                    assert.equal(config.organizationRoleFor("o-exampleorg1"), "arn:aws:iam::111111111111:role/RootMfaPolicyPackOrgRead");
+                    assert.equal(config.auditRoleFor({ accountId: "222222222222", partition: "aws" }), "arn:aws:iam::222222222222:role/RootMfaAudit");
+                    assert.deepEqual(config.posture.trust.trustedEndpoints, shared.trustedEndpoints);
+                    assert.equal(config.posture.timeoutSeconds, shared.timeoutSeconds);
+                    assert.equal(config.posture.concurrency, shared.concurrency);
+                } finally {
+                    notePackConfig(new Map());
+                }
             });
         });
     }

@@ -3,6 +3,7 @@
  * (`validateStack(args, reportViolation)`), over the providers the command line names. Every rule
  * and message is the pack's own; this module only collects what the policies report.
  */
+import { notePackConfig } from "../sharedConfig";
 import type { Policy, StackValidationPolicy } from "@pulumi/policy";
 import { isFailClosedMessage } from "../report/messages";
 import { removeSecrets } from "../report/secrets";
@@ -48,6 +49,8 @@ const REDACTED = "[redacted]";
 export async function runCheck(targets: CheckTargets, config: ReadonlyMap<string, ResolvedPolicyConfig>): Promise<CheckResult> {
     const ran: CheckResult["policies"] = [];
     const findings: Finding[] = [];
+    // Shared settings are set once, as in a Pulumi run.
+    notePackConfig(new Map([...config.entries()].map(([name, c]) => [name, c.properties ?? {}])));
     for (const policy of stackPolicies()) {
         const resolved = config.get(policy.name) ?? { enforcementLevel: policy.enforcementLevel ?? "advisory", properties: {} };
         if (resolved.enforcementLevel === "disabled" || targets.resources.length === 0) {

@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, readCommonConfig } from "../config";
+import { withSharedSettings } from "../sharedConfig";
 import { isAwsProviderType, readProvider } from "../discover/providers";
 import { DeadlineError, classifyFailure } from "../posture/failure";
 import { sharedSession } from "../posture/session";
@@ -48,7 +49,7 @@ function prefetchProvider(args: ResourceValidationArgs): void {
         if (discovered.status !== "ready") {
             return;
         }
-        const config = readCommonConfig(args.getConfig<Record<string, unknown>>());
+        const config = readCommonConfig(withSharedSettings(args.getConfig<Record<string, unknown>>()).raw);
         if (refusedOverride(discovered.settings.endpoints, process.env, config.posture.trust)) {
             return;
         }
@@ -73,7 +74,7 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
     }
     let config: CommonConfig;
     try {
-        config = readCommonConfig(args.getConfig<Record<string, unknown>>());
+        config = readCommonConfig(withSharedSettings(args.getConfig<Record<string, unknown>>()).raw);
     } catch (e) {
         report(configErrorMessage(NAME, e));
         return;

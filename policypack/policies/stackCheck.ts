@@ -5,6 +5,7 @@
  */
 import type { EnforcementLevel, PolicyComplianceFramework, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } from "../config";
+import { SharedSettingDisagreement, withSharedSettings } from "../sharedConfig";
 import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
@@ -54,13 +55,16 @@ export async function runStackCheck(
         return;
     }
     const report = safeReporter(reportViolation, redactorFor(discovered));
-    const raw = args.getConfig<Record<string, unknown>>();
+    const { raw, disagreements } = withSharedSettings(args.getConfig<Record<string, unknown>>());
     let config: CommonConfig;
     try {
         config = readCommonConfig(raw);
     } catch (e) {
         report(configErrorMessage(policyName, e), []);
         return;
+    }
+    for (const d of disagreements) {
+        report(sharedSettingMessage(policyName, d), []);
     }
     const ready = reachable(discovered.filter((p): p is ReadyProvider => p.status === "ready"), config, report);
     const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
@@ -179,6 +183,11 @@ export function startReading(session: PostureSession, config: CommonConfig, acco
 export function configErrorMessage(policyName: string, e: unknown): string {
     const problem = e instanceof ConfigError ? e.message : "policy config could not be read";
     return `The ${policyName} policy config is invalid, so no account was checked; the policy fails closed.\nWhat happened: ${problem}.\nWhat to do: correct the policy pack config (see the README's configuration reference).`;
+}
+
+/** A shared setting that policies of the pack set differently. */
+export function sharedSettingMessage(policyName: string, d: SharedSettingDisagreement): string {
+    return `The ${policyName} policy config sets ${d.setting} differently from other policies of the pack (${d.policies.join(", ")} each set their own), so they check accounts with different settings and may disagree about one.\nWhat to do: set ${d.setting} in one policy only (the others take it from there) or to the same value in every policy of the pack (README: Configuration).`;
 }
 
 /** The message for an error the policy did not expect: it fails closed instead of crashing the run. */

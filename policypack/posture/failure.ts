@@ -217,8 +217,9 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     // An HTTP answer without an AWS error code, or one that did not parse and carries no AWS
     // request id: something else answered (a proxy, a firewall, a web server), or the request
     // was too large for any server to take.
-    if (status !== undefined && (name === "Unknown" || name === "UnknownError" || name === "Error" || (name === "NotFound" && message === "Unknown")
-        || (unparsed && status >= 300 && !hasRequestId(e.$response?.headers)))) {
+    // A 2xx whose body did not parse is AWS's answer cut short: malformed, below.
+    if (status !== undefined && status >= 300 && (name === "Unknown" || name === "UnknownError" || name === "Error" || (name === "NotFound" && message === "Unknown")
+        || (unparsed && !hasRequestId(e.$response?.headers)))) {
         const what = REQUEST_TOO_LARGE.has(status)
             ? `HTTP ${status}: the request was too large to be accepted (an input or credential far longer than AWS allows)`
             : `HTTP ${status} with a body that is not an AWS answer`;
