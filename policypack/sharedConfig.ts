@@ -39,7 +39,7 @@ export function withSharedSettings(raw: Record<string, unknown>): { raw: Record<
         const values = new Set(setters.map(([, props]) => JSON.stringify(props[setting])));
         if (values.size > 1) {
             if (isSet(setting, raw[setting])) {
-                disagreements.push({ setting, policies: setters.map(([name]) => name) });
+                disagreements.push({ setting, policies: setters.map(([name]) => name).sort() });
             }
             continue;
         }
