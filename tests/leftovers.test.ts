@@ -28,8 +28,9 @@ after(() => {
     if (suiteTmp === undefined) {
         return;
     }
-    // The cache ts-node keeps there across runs (v8-compile-cache) is not the tests' doing; it goes with the directory.
-    const left = readdirSync(suiteTmp).filter((name) => !/^v8-compile-cache-/.test(name));
+    // The caches ts-node keeps there (v8-compile-cache, and its ts-node-<hash> output directory for
+    // child processes started with ts-node) are not the tests' doing; they go with the directory.
+    const left = readdirSync(suiteTmp).filter((name) => !/^(v8-compile-cache-|ts-node-[0-9a-f]{64}$)/.test(name));
     rmSync(suiteTmp, { recursive: true, force: true });
     assert.deepEqual(left, [], `the tests left these in the temporary directory: ${left.join(", ")}`);
 });
