@@ -188,13 +188,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     try {
         for (const n of counts) {
-            fake.reset();
-            fake.latency(latency);
-            const homeAccount = "400000000000";
-            fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
-            const deployer = fake.addUser(homeAccount, "deployer");
-            const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
-            const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
+            const { resources, orgRoleArn, env } = freshScenario(fake, latency, n);
             const config = packConfig(orgRoleArn, { trustedEndpoints: [fake.url], ...concurrency });
             const noop = await runPack(NOOP_DIR, env, fake, resources, {});
             const pack = await runPack(PACK_DIR, env, fake, resources, config);
@@ -229,16 +223,21 @@ async function main(): Promise<void> {
     }
 }
 
-/** `n` accounts whose IAM never answers: the run's deadline, not speed, is what this row shows. */
-async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeconds: number, concurrency: { concurrency?: number }): Promise<Row> {
+/** The endpoint reset to the scenario of `n` accounts, and the deployer's environment. */
+function freshScenario(fake: FakeAws, latency: number, n: number): { resources: StackResource[]; orgRoleArn: string; env: Record<string, string | undefined> } {
     fake.reset();
     fake.latency(latency);
     const homeAccount = "400000000000";
     fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
     const deployer = fake.addUser(homeAccount, "deployer");
     const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
+    return { resources, orgRoleArn, env: awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey }) };
+}
+
+/** `n` accounts whose IAM never answers: the run's deadline, not speed, is what this row shows. */
+async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeconds: number, concurrency: { concurrency?: number }): Promise<Row> {
+    const { resources, orgRoleArn, env } = freshScenario(fake, latency, n);
     fake.fault({ action: "GetAccountSummary", kind: "hang" });
-    const env = awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey });
     const config = packConfig(orgRoleArn, { trustedEndpoints: [fake.url], timeoutSeconds, ...concurrency });
     const noop = await runPack(NOOP_DIR, env, fake, resources, {});
     const pack = await runPack(PACK_DIR, env, fake, resources, config);
