@@ -48,11 +48,6 @@ export function lastHelperFailure(): string | undefined {
     return scope.getStore()?.failure;
 }
 
-/** The processes of credential helpers still running (for tests and diagnostics). */
-export function runningHelperCount(): number {
-    return running.size;
-}
-
 function endGroup(child: ChildProcess): void {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         try {
