@@ -28,9 +28,10 @@ after(() => {
     if (suiteTmp === undefined) {
         return;
     }
-    // The caches ts-node keeps there (v8-compile-cache, and its ts-node-<hash> output directory for
-    // child processes started with ts-node) are not the tests' doing; they go with the directory.
-    const left = readdirSync(suiteTmp).filter((name) => !/^(v8-compile-cache-|ts-node-[0-9a-f]{64}$)/.test(name));
+    // Caches of the runtime itself are not the tests' doing; they go with the directory: ts-node's
+    // (v8-compile-cache, its ts-node-<hash> output directory for child processes started with it)
+    // and Node's module compile cache (node-compile-cache, which @pulumi/pulumi enables on Node 22+).
+    const left = readdirSync(suiteTmp).filter((name) => !/^(v8-compile-cache-|ts-node-[0-9a-f]{64}$|node-compile-cache$)/.test(name));
     rmSync(suiteTmp, { recursive: true, force: true });
     assert.deepEqual(left, [], `the tests left these in the temporary directory: ${left.join(", ")}`);
 });
