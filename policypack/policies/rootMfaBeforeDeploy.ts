@@ -54,6 +54,7 @@ function prefetchProvider(args: ResourceValidationArgs): void {
             return;
         }
         const session = sharedSession(config.posture, "resource");
+        session.prefetchOrganizationRole([discovered], config.singleOrganizationRole);
         session.locate([discovered], (id) => exemptionFor(id, config.exemptions, todayUtc()).status === "active").then(({ accounts }) => startReading(session, config, accounts), () => undefined);
     } catch {
         // A provider that cannot be read now is reported by the stack policies at the end.

@@ -133,6 +133,7 @@ export async function locateAccounts(ctx: StackCheckContext): Promise<TargetAcco
         ctx.report(invalidProviderMessage(p), [p.provider]);
     }
     const today = todayUtc();
+    ctx.session.prefetchOrganizationRole(ctx.ready, ctx.config.singleOrganizationRole);
     const { accounts, unidentified } = await ctx.session.locate(ctx.ready, (id) => exemptionFor(id, ctx.config.exemptions, today).status === "active");
     startReading(ctx.session, ctx.config, accounts);
     for (const u of unidentified) {

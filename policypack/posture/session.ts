@@ -307,6 +307,17 @@ export class PostureSession {
         }
     }
 
+    /**
+     * Starts reading, through the single organization role, the organization's features as soon
+     * as any provider's base credentials are known: the role is assumed with those credentials, so
+     * this need not wait for any account to be located.
+     */
+    prefetchOrganizationRole(providers: readonly ReadyProvider[], roleArn: string | undefined): void {
+        if (roleArn && providers.length > 0) {
+            void this.featuresFrom(this.roleSource(providers.map((p) => targetOf(p.settings)), roleArn));
+        }
+    }
+
     private roleSource(targets: readonly Target[], roleArn: string): FeaturesSource {
         return { key: `role:${roleArn}`, via: `role ${roleArn}`, readers: targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization")) };
     }
