@@ -83,6 +83,8 @@ export class RunCache {
     stackStartedAt: number | undefined;
     /** Aborted when the stack analysis's deadline passes: whatever is unfinished then ends. */
     readonly stackAbort = new AbortController();
+    /** When the run's abort timer fires, once one is armed. */
+    stackAbortAt: number | undefined;
     readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
     /** The readers (target keys) already tried for each shared answer. */
     readonly tried = new Map<string, Set<string>>();
@@ -122,8 +124,10 @@ export class PostureSession {
     stackDeadline(): number {
         const started = (this.cache.stackStartedAt ??= Date.now());
         const at = started + (2 * this.options.timeoutSeconds + 1) * 1000;
+        // One timer for the run: the earliest deadline ends its work, so a later one adds nothing.
         const abort = this.cache.stackAbort;
-        if (!abort.signal.aborted) {
+        if (!abort.signal.aborted && (this.cache.stackAbortAt === undefined || at < this.cache.stackAbortAt)) {
+            this.cache.stackAbortAt = at;
             setTimeout(() => abort.abort(new DeadlineError(this.options.timeoutSeconds)), Math.max(0, at - Date.now())).unref();
         }
         return at;
@@ -303,7 +307,7 @@ export class PostureSession {
             void this.organization(account, (id) => config.organizationRoleFor(id), audit);
         }
         if (config.singleOrganizationRole && accounts.length > 0) {
-            void this.featuresFrom(this.roleSource(accounts.flatMap((a) => a.targets), config.singleOrganizationRole));
+            this.startFeaturesThroughRole(config.singleOrganizationRole, () => accounts.flatMap((a) => a.targets));
         }
     }
 
@@ -314,12 +318,23 @@ export class PostureSession {
      */
     prefetchOrganizationRole(providers: readonly ReadyProvider[], roleArn: string | undefined): void {
         if (roleArn && providers.length > 0) {
-            void this.featuresFrom(this.roleSource(providers.map((p) => targetOf(p.settings)), roleArn));
+            this.startFeaturesThroughRole(roleArn, () => providers.map((p) => targetOf(p.settings)));
+        }
+    }
+
+    /**
+     * Starts the read through the role unless it has started: every policy and provider asks, and
+     * building a reader per target (hashing each) is work a read already under way does not need.
+     * An account's own read still retries with its own readers if this one's credentials failed.
+     */
+    private startFeaturesThroughRole(roleArn: string, targets: () => Target[]): void {
+        if (!this.cache.features.has(roleSourceKey(roleArn))) {
+            void this.featuresFrom(this.roleSource(targets(), roleArn));
         }
     }
 
     private roleSource(targets: readonly Target[], roleArn: string): FeaturesSource {
-        return { key: `role:${roleArn}`, via: `role ${roleArn}`, readers: targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization")) };
+        return { key: roleSourceKey(roleArn), via: `role ${roleArn}`, readers: targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization")) };
     }
 
     /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
@@ -365,6 +380,11 @@ export class PostureSession {
         return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, this.cache.stackAbort.signal))
             .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) }));
     }
+}
+
+/** The key of the features read through a configured organization role. */
+function roleSourceKey(roleArn: string): string {
+    return `role:${roleArn}`;
 }
 
 function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
