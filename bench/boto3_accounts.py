@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import botocore.config
-import botocore.exceptions
 
 THREADS = 16
 
@@ -58,7 +57,7 @@ def main():
     def one(role_arn):
         try:
             account_summary(session, session_lock, sts, args.endpoint_url, args.region, role_arn)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError, KeyError) as e:
+        except Exception as e:  # every failure is reported per account, none ends the run early
             failures.append(f"{role_arn}: {e}")
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:

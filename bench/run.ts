@@ -29,7 +29,8 @@
  * devices), --json FILE (also write the JSON), --cpu-prof DIR (write a V8 CPU profile of each
  * row's pack process, not the noop's, to DIR/pack-<accounts>.cpuprofile, and
  * DIR/pack-<accounts>-hang.cpuprofile for the hanging row; sampled every 200 µs from start-up to
- * SIGTERM by the preload bench/cpu-profile.js, as Node's own --cpu-prof never writes on SIGTERM).
+ * SIGTERM by the preload bench/cpu-profile.js, as Node's own --cpu-prof never writes on SIGTERM;
+ * sampling slows the pack, so a profiled run's timings are not the ones to report).
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
     const profileDir = arg("cpu-prof", "") ? path.resolve(arg("cpu-prof", "")) : undefined;
     if (profileDir) {
         mkdirSync(profileDir, { recursive: true });
+        process.stderr.write(`--cpu-prof: profiles go to ${profileDir}; the profiler slows the pack, so this run's pack timings are not the ones to report\n`);
     }
     const profileOf = (name: string) => (profileDir ? path.join(profileDir, `pack-${name}.cpuprofile`) : undefined);
     const boto3 = findBoto3Python();
