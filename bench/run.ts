@@ -14,7 +14,8 @@
  * process, 16 threads, AssumeRole + GetAccountSummary per account, against the same endpoint and
  * latency with the deployer's credentials; its wall time excludes Python's start-up and imports.
  * It needs a python3 with boto3 (Debian's python3-boto3): /usr/bin/python3, else python3 on PATH;
- * without one the column shows "—". The ratio boto3 ÷ added is what the pack saves.
+ * without one the column shows "—". boto3 ÷ added: how many times the pack's added time the script
+ * takes.
  *
  * A last row checks the run's deadline: --hang N accounts (default 96; 0 skips it) whose
  * iam:GetAccountSummary never answers, with `timeoutSeconds` --timeout S (default 4). The stack
@@ -34,7 +35,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { FakeAws } from "../tests/fake-aws";
@@ -76,7 +77,7 @@ interface Row {
     callsPerAccount: number;
     /** Wall time of bench/boto3_accounts.py over the row's accounts; absent without a boto3. */
     boto3Ms?: number;
-    /** boto3Ms ÷ addedMs, one decimal. */
+    /** boto3Ms ÷ addedMs, one decimal; absent when the pack added no time. */
     boto3OverAdded?: number;
     /** Whether the boto3 script failed (its message went to stderr). */
     boto3Failed?: true;
@@ -165,6 +166,10 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
     const profiling = cpuProfile
         ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} -r ${JSON.stringify(PROFILE_PRELOAD)}`.trim(), BENCH_CPU_PROFILE: cpuProfile }
         : {};
+    if (cpuProfile) {
+        // An earlier run's profile must not pass for this one's.
+        rmSync(cpuProfile, { force: true });
+    }
     const pack: PackProcess = await startPack({ packDir: dir, env: { ...env, ...profiling }, dryRun: true });
     try {
         await pack.getAnalyzerInfo();
@@ -271,7 +276,9 @@ async function main(): Promise<void> {
             if ("python" in boto3) {
                 try {
                     row.boto3Ms = await boto3Accounts(boto3.python, fake, env, roleArns);
-                    row.boto3OverAdded = Math.round((row.boto3Ms / row.addedMs) * 10) / 10;
+                    if (row.addedMs > 0) {
+                        row.boto3OverAdded = Math.round((row.boto3Ms / row.addedMs) * 10) / 10;
+                    }
                 } catch (e) {
                     // The other measures of the run still stand; the run ends non-zero.
                     row.boto3Failed = true;
