@@ -7,6 +7,15 @@
  * (spawn → port), a 1 s gap modelling the user's program between Configure and the first Analyze,
  * the Analyze phase (every resource, 16 in flight, as the engine's step executor does), then
  * AnalyzeStack. Added time = (Analyze phase + AnalyzeStack) of the pack − the same of the noop pack.
+ * Each Analyze call is also timed on its own (request sent → answer, as the engine waits for it):
+ * the median and 95th percentile per pack.
+ *
+ * Beside each row, what a team would script instead (bench/boto3_accounts.py): boto3 in one Python
+ * process, 16 threads, AssumeRole + GetAccountSummary per account, against the same endpoint and
+ * latency with the deployer's credentials; its wall time excludes Python's start-up and imports.
+ * It needs a python3 with boto3 (Debian's python3-boto3): /usr/bin/python3, else python3 on PATH;
+ * without one the column shows "—". boto3 ÷ added: how many times the pack's added time the script
+ * takes.
  *
  * A last row checks the run's deadline: --hang N accounts (default 96; 0 skips it) whose
  * iam:GetAccountSummary never answers, with `timeoutSeconds` --timeout S (default 4). The stack
@@ -18,11 +27,15 @@
  * Options: --latency MS (default 100), --accounts 1,10,100,500, --concurrency N (the policies'
  * `concurrency`, default theirs), --hang N, --timeout S, --hardware-mfa (also enable the
  * aws-root-hardware-mfa policy, disabled by default, which lists each account's virtual MFA
- * devices), --json FILE (also write the JSON).
+ * devices), --json FILE (also write the JSON), --cpu-prof DIR (write a V8 CPU profile of each
+ * row's pack process, not the noop's, to DIR/pack-<accounts>.cpuprofile, and
+ * DIR/pack-<accounts>-hang.cpuprofile for the hanging row; sampled every 200 µs from start-up to
+ * SIGTERM by the preload bench/cpu-profile.js, as Node's own --cpu-prof never writes on SIGTERM;
+ * sampling slows the pack, so a profiled run's timings are not the ones to report).
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { FakeAws } from "../tests/fake-aws";
@@ -31,6 +44,8 @@ import { awsEnv } from "../tests/support/world";
 
 const PACK_DIR = path.resolve(__dirname, "..");
 const NOOP_DIR = path.resolve(__dirname, "../tests/fixtures/noop-pack");
+const PROFILE_PRELOAD = path.resolve(__dirname, "cpu-profile.js");
+const BOTO3_SCRIPT = path.resolve(__dirname, "boto3_accounts.py");
 const ANALYZE_IN_FLIGHT = 16;
 const PROGRAM_GAP_MS = 1000;
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -39,6 +54,10 @@ const HARDWARE_MFA = process.argv.includes("--hardware-mfa");
 interface PackRun {
     startupMs: number;
     analyzeMs: number;
+    /** Median of the Analyze calls' times (request sent → answer), ms. */
+    analyzeCallMedianMs: number;
+    /** 95th percentile (nearest rank) of the Analyze calls' times, ms. */
+    analyzeCallP95Ms: number;
     stackMs: number;
     awsCalls: number;
     peakRssMb: number;
@@ -56,7 +75,12 @@ interface Row {
     noop: PackRun;
     addedMs: number;
     callsPerAccount: number;
-    awsCliLoopMs?: number;
+    /** Wall time of bench/boto3_accounts.py over the row's accounts; absent without a boto3. */
+    boto3Ms?: number;
+    /** boto3Ms ÷ addedMs, one decimal; absent when the pack added no time. */
+    boto3OverAdded?: number;
+    /** Whether the boto3 script failed (its message went to stderr). */
+    boto3Failed?: true;
 }
 
 function arg(name: string, fallback: string): string {
@@ -65,28 +89,28 @@ function arg(name: string, fallback: string): string {
 }
 
 /** N accounts in one organization, each with a role the deployer assumes, 3 providers each. */
-function scenario(fake: FakeAws, n: number, homeAccount: string): { resources: StackResource[]; orgRoleArn: string; accountIds: string[] } {
+function scenario(fake: FakeAws, n: number, homeAccount: string): { resources: StackResource[]; orgRoleArn: string; roleArns: string[] } {
     const managementAccountId = "900000000000";
     const organizationId = "o-benchmark01";
     fake.addAccount({ id: managementAccountId, organizationId, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
     fake.addOrganization({ id: organizationId, managementAccountId, rootCredentialsManagement: true });
     const orgRoleArn = fake.addRole(managementAccountId, "OrgRead", { trustedAccounts: [homeAccount] });
     const providers: StackResource[] = [];
-    const accountIds: string[] = [];
+    const roleArns: string[] = [];
     for (let i = 0; i < n; i++) {
         const accountId = String(500000000000 + i);
-        accountIds.push(accountId);
         // One account in ten is noncompliant, so reporting is part of the cost.
         const summary = i % 10 === 9
             ? { AccountMFAEnabled: 0, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 }
             : { AccountMFAEnabled: 1, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 };
         fake.addAccount({ id: accountId, organizationId, summary });
         const roleArn = fake.addRole(accountId, "Deploy", { trustedAccounts: [homeAccount] });
+        roleArns.push(roleArn);
         for (const region of REGIONS) {
             providers.push(providerResource(`acct${i}-${region}`, { region, assumeRoles: JSON.stringify([{ roleArn, sessionName: "deploy" }]) }));
         }
     }
-    return { resources: [...providers, ...providers.map((p) => resourceUsing(p, `${p.name}-bucket`))], orgRoleArn, accountIds };
+    return { resources: [...providers, ...providers.map((p) => resourceUsing(p, `${p.name}-bucket`))], orgRoleArn, roleArns };
 }
 
 /**
@@ -122,8 +146,31 @@ async function inFlight<T>(items: T[], n: number, work: (item: T) => Promise<unk
     }));
 }
 
-async function runPack(dir: string, env: Record<string, string | undefined>, fake: FakeAws, resources: StackResource[], config: Record<string, Record<string, unknown>>): Promise<PackRun> {
-    const pack: PackProcess = await startPack({ packDir: dir, env, dryRun: true });
+/** The `p`-quantile (0 < p ≤ 1) of ascending `sorted`, nearest rank, to 0.1 ms. */
+function quantile(sorted: number[], p: number): number {
+    return Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] * 10) / 10;
+}
+
+/** The median of ascending `sorted`, to 0.1 ms. */
+function median(sorted: number[]): number {
+    const mid = sorted.length / 2;
+    const value = Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
+    return Math.round(value * 10) / 10;
+}
+
+/**
+ * One pack's run of the scenario. With `cpuProfile` (a file path), the pack runs with the preload
+ * bench/cpu-profile.js, which writes its CPU profile there when close() stops it.
+ */
+async function runPack(dir: string, env: Record<string, string | undefined>, fake: FakeAws, resources: StackResource[], config: Record<string, Record<string, unknown>>, cpuProfile?: string): Promise<PackRun> {
+    const profiling = cpuProfile
+        ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} -r ${JSON.stringify(PROFILE_PRELOAD)}`.trim(), BENCH_CPU_PROFILE: cpuProfile }
+        : {};
+    if (cpuProfile) {
+        // An earlier run's profile must not pass for this one's.
+        rmSync(cpuProfile, { force: true });
+    }
+    const pack: PackProcess = await startPack({ packDir: dir, env: { ...env, ...profiling }, dryRun: true });
     try {
         await pack.getAnalyzerInfo();
         await pack.configureStack();
@@ -133,15 +180,22 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
         const t0 = performance.now();
         const byPolicy: Record<string, number> = {};
         const count = (ds: Diagnostic[]) => ds.forEach((d) => (byPolicy[d.policyName] = (byPolicy[d.policyName] ?? 0) + 1));
+        const callMs: number[] = [];
         await inFlight(resources, ANALYZE_IN_FLIGHT, async (r) => {
-            count(await pack.analyze(r));
+            const sent = performance.now();
+            const diagnostics = await pack.analyze(r);
+            callMs.push(performance.now() - sent);
+            count(diagnostics);
         });
         const t1 = performance.now();
+        callMs.sort((a, b) => a - b);
         count(await pack.analyzeStack(resources));
         const t2 = performance.now();
         return {
             startupMs: Math.round(pack.startupMs),
             analyzeMs: Math.round(t1 - t0),
+            analyzeCallMedianMs: median(callMs),
+            analyzeCallP95Ms: quantile(callMs, 0.95),
             stackMs: Math.round(t2 - t1),
             awsCalls: fake.calls.length - callsBefore,
             peakRssMb: peakRssMb(pack.pid),
@@ -150,48 +204,67 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
         };
     } finally {
         await pack.close();
+        if (cpuProfile && !existsSync(cpuProfile)) {
+            process.stderr.write(`--cpu-prof: the pack wrote no profile to ${cpuProfile}\n`);
+        }
     }
 }
 
 const run = promisify(execFile);
 
-/**
- * What a team would script instead: the aws CLI, `sts get-caller-identity` and
- * `iam get-account-summary` per account, one after another (asynchronously: the endpoint runs in
- * this process).
- */
-async function awsCliLoop(fake: FakeAws, env: Record<string, string | undefined>, accounts: number): Promise<number | undefined> {
-    if (spawnSync("aws", ["--version"], { stdio: "ignore" }).status !== 0) {
-        return undefined;
+/** A python3 that imports boto3 (/usr/bin/python3 first, then python3 on PATH), or why there is none. */
+function findBoto3Python(): { python: string } | { missing: string } {
+    for (const python of ["/usr/bin/python3", "python3"]) {
+        if (spawnSync(python, ["-c", "import boto3"], { stdio: "ignore" }).status === 0) {
+            return { python };
+        }
     }
+    return { missing: "neither /usr/bin/python3 nor python3 on PATH imports boto3 (Debian: apt-get install python3-boto3)" };
+}
+
+/**
+ * What a team would script instead: bench/boto3_accounts.py over `roleArns`, with the deployer's
+ * environment, against the endpoint. Asynchronous, as the endpoint runs in this process. Resolves
+ * with the script's own wall time; rejects with its message if any account failed.
+ */
+async function boto3Accounts(python: string, fake: FakeAws, env: Record<string, string | undefined>, roleArns: string[]): Promise<number> {
     const childEnv = { ...process.env, ...env } as NodeJS.ProcessEnv;
     for (const [k, v] of Object.entries(env)) {
         if (v === undefined) {
             delete childEnv[k];
         }
     }
-    // aws CLI v1 reads only AWS_DEFAULT_REGION.
-    childEnv.AWS_DEFAULT_REGION = "us-east-1";
-    const t0 = performance.now();
-    for (let i = 0; i < accounts; i++) {
-        await run("aws", ["sts", "get-caller-identity", "--endpoint-url", fake.url], { env: childEnv });
-        await run("aws", ["iam", "get-account-summary", "--endpoint-url", fake.url], { env: childEnv });
+    try {
+        const { stdout } = await run(python, [BOTO3_SCRIPT, "--endpoint-url", fake.url, "--region", REGIONS[0], ...roleArns], { env: childEnv, maxBuffer: 16 * 1024 * 1024 });
+        return (JSON.parse(stdout) as { wallMs: number }).wallMs;
+    } catch (e) {
+        const err = e as { stderr?: string; message: string };
+        throw new Error(`boto3 script failed at ${roleArns.length} accounts: ${(err.stderr ?? "").trim() || err.message}`);
     }
-    return Math.round(performance.now() - t0);
 }
 
 async function main(): Promise<void> {
     const latency = Number(arg("latency", "100"));
     const counts = arg("accounts", "1,10,100,500").split(",").map(Number);
     const concurrency = arg("concurrency", "") ? { concurrency: Number(arg("concurrency", "")) } : {};
+    const profileDir = arg("cpu-prof", "") ? path.resolve(arg("cpu-prof", "")) : undefined;
+    if (profileDir) {
+        mkdirSync(profileDir, { recursive: true });
+        process.stderr.write(`--cpu-prof: profiles go to ${profileDir}; the profiler slows the pack, so this run's pack timings are not the ones to report\n`);
+    }
+    const profileOf = (name: string) => (profileDir ? path.join(profileDir, `pack-${name}.cpuprofile`) : undefined);
+    const boto3 = findBoto3Python();
+    if ("missing" in boto3) {
+        process.stderr.write(`boto3 column skipped: ${boto3.missing}\n`);
+    }
     const fake = await FakeAws.start();
     const rows: Row[] = [];
     try {
         for (const n of counts) {
-            const { resources, orgRoleArn, env } = freshScenario(fake, latency, n);
+            const { resources, orgRoleArn, roleArns, env } = freshScenario(fake, latency, n);
             const config = packConfig(orgRoleArn, { trustedEndpoints: [fake.url], ...concurrency });
             const noop = await runPack(NOOP_DIR, env, fake, resources, {});
-            const pack = await runPack(PACK_DIR, env, fake, resources, config);
+            const pack = await runPack(PACK_DIR, env, fake, resources, config, profileOf(String(n)));
             const row: Row = {
                 accounts: n,
                 providers: resources.length / 2,
@@ -200,15 +273,25 @@ async function main(): Promise<void> {
                 addedMs: pack.analyzeMs + pack.stackMs - (noop.analyzeMs + noop.stackMs),
                 callsPerAccount: Math.round((pack.awsCalls / n) * 100) / 100,
             };
-            if (n <= 10) {
-                row.awsCliLoopMs = await awsCliLoop(fake, env, n);
+            if ("python" in boto3) {
+                try {
+                    row.boto3Ms = await boto3Accounts(boto3.python, fake, env, roleArns);
+                    if (row.addedMs > 0) {
+                        row.boto3OverAdded = Math.round((row.boto3Ms / row.addedMs) * 10) / 10;
+                    }
+                } catch (e) {
+                    // The other measures of the run still stand; the run ends non-zero.
+                    row.boto3Failed = true;
+                    process.exitCode = 1;
+                    process.stderr.write(`${(e as Error).message}\n`);
+                }
             }
             rows.push(row);
             process.stderr.write(`done: ${n} accounts\n`);
         }
         const hang = Number(arg("hang", "96"));
         if (hang > 0) {
-            rows.push(await hangingRow(fake, latency, hang, Number(arg("timeout", "4")), concurrency));
+            rows.push(await hangingRow(fake, latency, hang, Number(arg("timeout", "4")), concurrency, profileOf(`${hang}-hang`)));
             process.stderr.write(`done: ${hang} hanging accounts\n`);
         }
     } finally {
@@ -223,24 +306,27 @@ async function main(): Promise<void> {
     }
 }
 
-/** The endpoint reset to the scenario of `n` accounts, and the deployer's environment. */
-function freshScenario(fake: FakeAws, latency: number, n: number): { resources: StackResource[]; orgRoleArn: string; env: Record<string, string | undefined> } {
+/**
+ * The endpoint reset to the scenario of `n` accounts, the role the deployer assumes in each
+ * account (one per account, in order), and the deployer's environment.
+ */
+function freshScenario(fake: FakeAws, latency: number, n: number): { resources: StackResource[]; orgRoleArn: string; roleArns: string[]; env: Record<string, string | undefined> } {
     fake.reset();
     fake.latency(latency);
     const homeAccount = "400000000000";
     fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
     const deployer = fake.addUser(homeAccount, "deployer");
-    const { resources, orgRoleArn } = scenario(fake, n, homeAccount);
-    return { resources, orgRoleArn, env: awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey }) };
+    const { resources, orgRoleArn, roleArns } = scenario(fake, n, homeAccount);
+    return { resources, orgRoleArn, roleArns, env: awsEnv(fake, { AWS_ACCESS_KEY_ID: deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey }) };
 }
 
 /** `n` accounts whose IAM never answers: the run's deadline, not speed, is what this row shows. */
-async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeconds: number, concurrency: { concurrency?: number }): Promise<Row> {
+async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeconds: number, concurrency: { concurrency?: number }, cpuProfile?: string): Promise<Row> {
     const { resources, orgRoleArn, env } = freshScenario(fake, latency, n);
     fake.fault({ action: "GetAccountSummary", kind: "hang" });
     const config = packConfig(orgRoleArn, { trustedEndpoints: [fake.url], timeoutSeconds, ...concurrency });
     const noop = await runPack(NOOP_DIR, env, fake, resources, {});
-    const pack = await runPack(PACK_DIR, env, fake, resources, config);
+    const pack = await runPack(PACK_DIR, env, fake, resources, config, cpuProfile);
     const boundMs = (2 * timeoutSeconds + 3) * 1000;
     process.stderr.write(`hanging IAM: AnalyzeStack ${pack.stackMs} ms against the bound 2 × ${timeoutSeconds} + 3 s = ${boundMs} ms (${pack.stackMs <= boundMs ? "met" : "MISSED"})\n`);
     return {
@@ -255,16 +341,18 @@ async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeco
 }
 
 function printTable(latency: number, rows: Row[]): void {
-    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "aws CLI loop ms"];
+    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "Analyze call median/p95 ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "boto3 16 threads ms", "boto3 ÷ added"];
     const lines = rows.map((r) => [
         r.label ?? r.accounts, r.providers,
         `${r.pack.startupMs} (${r.noop.startupMs})`,
         `${r.pack.analyzeMs} (${r.noop.analyzeMs})`,
+        `${r.pack.analyzeCallMedianMs}/${r.pack.analyzeCallP95Ms} (${r.noop.analyzeCallMedianMs}/${r.noop.analyzeCallP95Ms})`,
         `${r.pack.stackMs} (${r.noop.stackMs})`,
         r.addedMs, r.pack.awsCalls, r.callsPerAccount,
         `${r.pack.violations} (${Object.entries(r.pack.byPolicy).map(([name, n]) => `${name}: ${n}`).join(", ")})`,
         `${r.pack.peakRssMb} (${r.noop.peakRssMb})`,
-        r.awsCliLoopMs ?? "—",
+        r.boto3Ms ?? (r.boto3Failed ? "failed" : "—"),
+        r.boto3OverAdded === undefined ? "—" : r.boto3OverAdded.toFixed(1),
     ].map(String));
     console.log(`aws-root-mfa benchmark: L = ${latency} ms per AWS call, ${PROGRAM_GAP_MS} ms program gap, ${ANALYZE_IN_FLIGHT} Analyze calls in flight, aws-root-hardware-mfa ${HARDWARE_MFA ? "enabled" : "disabled (default)"}, node ${process.version}`);
     console.log(`| ${header.join(" | ")} |`);

@@ -1,0 +1,77 @@
+"""What a team would script instead of the pack: boto3, one process, 16 threads, per account
+AssumeRole with the deployer's credentials from the environment, then IAM GetAccountSummary with
+the role's credentials: a client per account, made from one session under a lock (boto3 clients
+are thread-safe, sessions are not); the STS client is shared.
+
+Usage: boto3_accounts.py --endpoint-url URL --region REGION ROLE_ARN...
+
+Prints {"wallMs": N, "accounts": N} on stdout: the wall time from after the imports to the last
+summary (the shared STS client's creation included, Python's start-up and imports not). Exits 1
+with one line per failed account on stderr if any call fails or a summary has no SummaryMap.
+"""
+import argparse
+import json
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import botocore.config
+
+THREADS = 16
+
+
+def account_summary(session, session_lock, sts, endpoint_url, region, role_arn):
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="root-mfa-audit")["Credentials"]
+    with session_lock:
+        iam = session.client(
+            "iam",
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            endpoint_url=endpoint_url,
+            region_name=region,
+        )
+    summary = iam.get_account_summary()
+    if "SummaryMap" not in summary:
+        raise ValueError("GetAccountSummary answered without a SummaryMap")
+    return summary["SummaryMap"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint-url", required=True)
+    parser.add_argument("--region", required=True)
+    parser.add_argument("role_arns", nargs="+")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    session = boto3.Session()
+    session_lock = threading.Lock()
+    # As many pooled connections as threads, so no thread waits for (or discards) a connection.
+    sts = session.client("sts", endpoint_url=args.endpoint_url, region_name=args.region,
+                         config=botocore.config.Config(max_pool_connections=THREADS))
+    failures = []
+
+    def one(role_arn):
+        try:
+            account_summary(session, session_lock, sts, args.endpoint_url, args.region, role_arn)
+        except Exception as e:  # every failure is reported per account, none ends the run early
+            failures.append(f"{role_arn}: {e}")
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        list(pool.map(one, args.role_arns))
+    wall_ms = round((time.perf_counter() - t0) * 1000)
+
+    if failures:
+        for failure in failures:
+            print(f"boto3_accounts: {failure}", file=sys.stderr)
+        print(f"boto3_accounts: {len(failures)} of {len(args.role_arns)} accounts failed", file=sys.stderr)
+        return 1
+    print(json.dumps({"wallMs": wall_ms, "accounts": len(args.role_arns)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
