@@ -1,27 +1,65 @@
 /** Bounds on the posture stage's work: how many at once, and how long each may take. */
 import { DeadlineError } from "./failure";
 
-/** Runs at most `n` tasks at once; the rest wait their turn in order. */
-export function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+/** A limiter's slots, each held by one lease: tasks on the same key share it. */
+export type Limiter = <T>(task: () => Promise<T>, key?: string) => Promise<T>;
+
+/**
+ * Runs tasks in at most `n` slots at once; the rest wait their turn in order. Tasks given the same
+ * `key` while a lease on that key is held or waiting share its slot (an account's summary and
+ * organization are read in one slot): the slot is freed when the last of them settles.
+ */
+export function concurrencyLimit(n: number): Limiter {
+    interface Lease {
+        key?: string;
+        tasks: Array<() => void>;
+        active: number;
+        started: boolean;
+    }
     let running = 0;
-    const waiting: Array<() => void> = [];
-    const release = () => {
+    const waiting: Lease[] = [];
+    const byKey = new Map<string, Lease>();
+    const start = (lease: Lease) => {
+        running++;
+        lease.started = true;
+        lease.tasks.splice(0).forEach((t) => t());
+    };
+    const settle = (lease: Lease) => {
+        lease.active--;
+        if (lease.active > 0) {
+            return;
+        }
+        if (lease.key !== undefined) {
+            byKey.delete(lease.key);
+        }
         running--;
         const next = waiting.shift();
         if (next) {
-            running++;
-            next();
+            start(next);
         }
     };
-    return <T>(task: () => Promise<T>) => new Promise<T>((resolve, reject) => {
-        const start = () => {
-            task().then(resolve, reject).finally(release);
+    return <T>(task: () => Promise<T>, key?: string) => new Promise<T>((resolve, reject) => {
+        let lease = key === undefined ? undefined : byKey.get(key);
+        if (!lease) {
+            lease = { key, tasks: [], active: 0, started: false };
+            if (key !== undefined) {
+                byKey.set(key, lease);
+            }
+            if (running < n) {
+                start(lease);
+            } else {
+                waiting.push(lease);
+            }
+        }
+        const held = lease;
+        held.active++;
+        const run = () => {
+            task().then(resolve, reject).finally(() => settle(held));
         };
-        if (running < n) {
-            running++;
-            start();
+        if (held.started) {
+            run();
         } else {
-            waiting.push(start);
+            held.tasks.push(run);
         }
     });
 }
