@@ -29,6 +29,8 @@ export interface Target {
      * source, files, roles and STS endpoint override. Credentials are resolved once per this key.
      */
     credentialsKey: string;
+    /** Equal for targets whose base credentials (before any role) are the same: resolved once per run. */
+    baseKey: string;
     base: BaseCredentials;
     files: ProfileFiles;
     assumeRoles: AssumeRoleSpec[];
@@ -73,7 +75,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
     const roleLocation = lastRoleArn ? parseRoleArn(lastRoleArn) : undefined;
     const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION
         || defaultRegionOf(roleLocation?.partition ?? "aws");
-    const target: Omit<Target, "key" | "credentialsKey"> = {
+    const target: Omit<Target, Keys> = {
         base,
         files,
         assumeRoles: settings.assumeRoles,
@@ -83,7 +85,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
         network: settings.network,
         knownAccount: roleLocation && lastRoleArn ? { accountId: roleLocation.accountId, partition: roleLocation.partition, roleArn: lastRoleArn } : undefined,
     };
-    return { key: fingerprint(target), credentialsKey: credentialsFingerprint(target), ...target };
+    return { ...keysOf(target), ...target };
 }
 
 /**
@@ -92,7 +94,7 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
  */
 export function viaRole(target: Target, roleArn: string, sessionName: string): Target {
     const location = parseRoleArn(roleArn);
-    const next: Omit<Target, "key" | "credentialsKey"> = {
+    const next: Omit<Target, Keys> = {
         base: target.base,
         files: target.files,
         assumeRoles: [{ roleArn, sessionName }],
@@ -102,17 +104,29 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
         network: target.network,
         knownAccount: location ? { accountId: location.accountId, partition: location.partition, roleArn } : undefined,
     };
-    return { key: fingerprint(next), credentialsKey: credentialsFingerprint(next), ...next };
+    return { ...keysOf(next), ...next };
 }
 
-function credentialsFingerprint(target: Omit<Target, "key" | "credentialsKey">): string {
-    return fingerprint({ base: target.base, files: target.files, assumeRoles: target.assumeRoles, endpoints: { sts: target.endpoints.sts } });
+type Keys = "key" | "credentialsKey" | "baseKey";
+
+/** The target's keys: each field is serialized once and the keys hash what they depend on. */
+function keysOf(target: Omit<Target, Keys>): Pick<Target, Keys> {
+    const base = serialized([target.base, target.files, target.endpoints.sts ?? null]);
+    const roles = serialized(target.assumeRoles);
+    const rest = serialized([target.region, target.stsRegion, target.endpoints, target.network, target.knownAccount ?? null]);
+    return { key: digest(base, roles, rest), credentialsKey: digest(base, roles), baseKey: digest(base) };
 }
 
-function fingerprint(target: object): string {
-    const hashed = JSON.stringify(target, (k, v) =>
+function serialized(value: unknown): string {
+    return JSON.stringify(value, (k, v) =>
         (k === "keys" || k === "externalId" || k === "webIdentityToken" || k === "httpProxy" || k === "httpsProxy") && v !== undefined
             ? createHash("sha256").update(salt).update(JSON.stringify(v)).digest("hex")
             : v);
-    return createHash("sha256").update(hashed).digest("hex");
+}
+
+function digest(...parts: string[]): string {
+    const hash = createHash("sha256");
+    // Lengths first, so that no two different lists of parts hash alike.
+    parts.forEach((p) => hash.update(`${p.length}:`).update(p));
+    return hash.digest("hex");
 }

@@ -5,9 +5,7 @@
 import { Target } from "../discover/target";
 import { parsePrincipalArn } from "../discover/roleArn";
 import { CheckFailure, MalformedAnswerError, Step, classifyFailure } from "./failure";
-import { CallLimits, Credentials, clientConfig, iam, organizations, sts } from "./sdk";
-import { networkSettings } from "./network";
-import { EndpointTrust } from "./trust";
+import { CallLimits, ClientPool, Credentials, iam, organizations, sts } from "./sdk";
 
 /** A step's result: its value, or why it failed. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: CheckFailure };
@@ -52,30 +50,25 @@ export interface AccountClients {
     sts: InstanceType<ReturnType<typeof sts>["STSClient"]>;
     iam: InstanceType<ReturnType<typeof iam>["IAMClient"]>;
     organizations: InstanceType<ReturnType<typeof organizations>["OrganizationsClient"]>;
-    /** Releases the clients made so far (their sockets and handlers). */
-    destroy(): void;
 }
 
-/** Makes the clients of a target; each SDK module loads on first use. */
-export function makeClients(target: Target, credentials: Credentials, limits: CallLimits, trust: EndpointTrust): AccountClients {
+/**
+ * Makes the clients of a target, each on first use (and its SDK module with it). They send
+ * through the run's shared request handlers, so dropping them leaves nothing open.
+ */
+export function makeClients(target: Target, credentials: Credentials, limits: CallLimits, pool: ClientPool): AccountClients {
     let stsClient: AccountClients["sts"] | undefined;
     let iamClient: AccountClients["iam"] | undefined;
     let orgClient: AccountClients["organizations"] | undefined;
-    const network = networkSettings(target.network);
     return {
         get sts() {
-            return (stsClient ??= new (sts().STSClient)(clientConfig(limits, target.stsRegion, credentials, target.endpoints.sts, { trust, services: ["sts"], network }, target.network)));
+            return (stsClient ??= new (sts().STSClient)(pool.config("sts", limits, target.stsRegion, credentials, target.endpoints.sts, target.network)));
         },
         get iam() {
-            return (iamClient ??= new (iam().IAMClient)(clientConfig(limits, target.region, credentials, target.endpoints.iam, { trust, services: ["iam"], network }, target.network)));
+            return (iamClient ??= new (iam().IAMClient)(pool.config("iam", limits, target.region, credentials, target.endpoints.iam, target.network)));
         },
         get organizations() {
-            return (orgClient ??= new (organizations().OrganizationsClient)(clientConfig(limits, target.region, credentials, target.endpoints.organizations, { trust, services: ["organizations"], network }, target.network)));
-        },
-        destroy() {
-            stsClient?.destroy();
-            iamClient?.destroy();
-            orgClient?.destroy();
+            return (orgClient ??= new (organizations().OrganizationsClient)(pool.config("organizations", limits, target.region, credentials, target.endpoints.organizations, target.network)));
         },
     };
 }

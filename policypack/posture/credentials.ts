@@ -10,11 +10,10 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ProfileFiles, Target } from "../discover/target";
 import { step, type Outcome } from "./calls";
-import { DeadlineError, NoCredentialsError, UnusableFileError, type Step } from "./failure";
+import { DeadlineError, MalformedAnswerError, NoCredentialsError, UnusableFileError, type Step } from "./failure";
 import { lastHelperFailure, withHelperScope } from "./helpers";
-import { CallLimits, Credentials, clientConfig, credentialProviders, guardedRequestHandler, smithyConfig } from "./sdk";
-import { networkSettings } from "./network";
-import { CREDENTIAL_SERVICES, EndpointTrust } from "./trust";
+import { CallLimits, ClientPool, Credentials, GuardedRequestHandler, credentialProviders, smithyConfig, sts } from "./sdk";
+import { CREDENTIAL_SERVICES } from "./trust";
 
 // A profile file is a few kilobytes; a web identity token a few kilobytes more.
 const MAX_PROFILE_FILE_BYTES = 1024 * 1024;
@@ -32,56 +31,61 @@ interface CheckedFiles {
     credentials: { path: string; from: string };
 }
 
-/** Resolves the base credentials, then assumes each role in order; the last credentials win. */
-export async function resolveCredentials(target: Target, limits: CallLimits, trust: EndpointTrust, signal: AbortSignal): Promise<Outcome<Credentials>> {
-    const handlers: Array<{ destroy(): void }> = [];
-    const network = networkSettings(target.network);
-    const stsConfig = () => {
-        const config = clientConfig(limits, target.stsRegion, undefined, target.endpoints.sts, { trust, services: ["sts"], network }, target.network);
-        handlers.push(config.requestHandler);
-        return config;
-    };
+/** What resolving credentials shares within a run. */
+export interface CredentialsRun {
+    pool: ClientPool;
+    /** Base credentials by {@link Target.baseKey}: every role chain from one source starts from one resolution. */
+    bases: Map<string, Promise<Credentials>>;
+}
+
+/**
+ * Resolves the base credentials (once per run and source), then assumes each role in order with
+ * the run's STS client for the credentials that assume it; the last credentials win.
+ */
+export async function resolveCredentials(target: Target, limits: CallLimits, run: CredentialsRun, signal: AbortSignal): Promise<Outcome<Credentials>> {
+    const stsConfig = () => run.pool.config("sts", limits, target.stsRegion, undefined, target.endpoints.sts, target.network);
     // Profiles and the environment's chain make their own clients (SSO portal, STS for role_arn
     // chains) with the profile's region and sso_region: only retries and the guarded handler pass.
-    const chainConfig = () => {
-        const requestHandler = guardedRequestHandler(limits, { trust, services: CREDENTIAL_SERVICES, network });
-        handlers.push(requestHandler);
-        return { maxAttempts: limits.maxAttempts, requestHandler };
-    };
-    try {
-        const base = target.base;
-        const baseStep: Step = base.source === "web-identity" ? { kind: "web-identity", roleArn: base.webIdentity.roleArn } : { kind: "credentials" };
-        let current = await step(baseStep, () => withHelperScope(signal, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig)))
-            .catch((e) => {
-                throw signal.aborted && e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
-            }));
-        for (const [i, role] of target.assumeRoles.entries()) {
-            if (!current.ok) {
-                break;
-            }
-            const masterCredentials = current.value;
-            current = await step({ kind: "assume-role", roleArn: role.roleArn, position: i }, () => abortable(signal, () =>
-                credentialProviders().fromTemporaryCredentials({
-                    masterCredentials,
-                    clientConfig: stsConfig(),
-                    params: {
-                        RoleArn: role.roleArn,
-                        RoleSessionName: role.sessionName ?? "aws-root-mfa-policy",
-                        ExternalId: role.externalId,
-                        DurationSeconds: role.durationSeconds,
-                        Policy: role.policy,
-                        PolicyArns: role.policyArns?.map((arn) => ({ arn })),
-                        Tags: role.tags ? Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
-                        TransitiveTagKeys: role.transitiveTagKeys,
-                        SourceIdentity: role.sourceIdentity,
-                    },
-                })()));
+    const chainConfig = () => ({ maxAttempts: limits.maxAttempts, requestHandler: run.pool.requestHandler(limits, CREDENTIAL_SERVICES, target.network) });
+    const base = target.base;
+    const baseStep: Step = base.source === "web-identity" ? { kind: "web-identity", roleArn: base.webIdentity.roleArn } : { kind: "credentials" };
+    let current = await step(baseStep, () => abortable(signal, () => memo(run.bases, target.baseKey, () =>
+        abortable(signal, () => baseCredentials(target, stsConfig, chainConfig, signal))))
+        .catch((e) => {
+            throw signal.aborted && e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
+        }));
+    for (const [i, role] of target.assumeRoles.entries()) {
+        if (!current.ok) {
+            break;
         }
-        return current;
-    } finally {
-        // The credentials are resolved to keys: the clients that fetched them are done.
-        handlers.forEach((h) => h.destroy());
+        const assumer = run.pool.assumer(current.value, limits, target.stsRegion, target.endpoints.sts, target.network);
+        current = await step({ kind: "assume-role", roleArn: role.roleArn, position: i }, async () => {
+            const out = await assumer.send(new (sts().AssumeRoleCommand)({
+                RoleArn: role.roleArn,
+                RoleSessionName: role.sessionName ?? "aws-root-mfa-policy",
+                ExternalId: role.externalId,
+                DurationSeconds: role.durationSeconds,
+                Policy: role.policy,
+                PolicyArns: role.policyArns?.map((arn) => ({ arn })),
+                Tags: role.tags ? Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+                TransitiveTagKeys: role.transitiveTagKeys,
+                SourceIdentity: role.sourceIdentity,
+            }), { abortSignal: signal });
+            const issued = out.Credentials;
+            if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+                throw new MalformedAnswerError(`sts:AssumeRole returned no credentials for role ${role.roleArn}`);
+            }
+            return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
+        });
     }
+    return current;
+}
+
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+    if (!cache.has(key)) {
+        cache.set(key, make());
+    }
+    return cache.get(key) as T;
 }
 
 /** The base credential source, as the user knows it. */
@@ -99,8 +103,8 @@ function describeSource(target: Target): string {
     }
 }
 
-type StsConfig = () => ReturnType<typeof clientConfig>;
-type ChainConfig = () => { maxAttempts: number; requestHandler: ReturnType<typeof guardedRequestHandler> };
+type StsConfig = () => ReturnType<ClientPool["config"]>;
+type ChainConfig = () => { maxAttempts: number; requestHandler: GuardedRequestHandler };
 
 /**
  * The base credentials, in pulumi-aws's order: the provider's static keys, its web identity, its
@@ -109,7 +113,7 @@ type ChainConfig = () => { maxAttempts: number; requestHandler: ReturnType<typeo
  * default profile, then container credentials, then instance metadata. As in Go, an AWS_PROFILE
  * naming a profile that does not exist is an error unless the provider names its own profile.
  */
-async function baseCredentials(target: Target, stsConfig: StsConfig, chainConfig: ChainConfig): Promise<Credentials> {
+async function baseCredentials(target: Target, stsConfig: StsConfig, chainConfig: ChainConfig, signal: AbortSignal): Promise<Credentials> {
     const base = target.base;
     const env = process.env;
     const files = await checkedProfileFiles(target.files);
@@ -139,13 +143,13 @@ async function baseCredentials(target: Target, stsConfig: StsConfig, chainConfig
             })();
         }
         case "profile":
-            return profileOrMachine(base.profile, `profile "${base.profile}"`, true, files, chainConfig);
+            return profileOrMachine(base.profile, `profile "${base.profile}"`, true, files, chainConfig, signal);
         case "default-chain":
-            return environmentCredentials(files, stsConfig, chainConfig);
+            return environmentCredentials(files, stsConfig, chainConfig, signal);
     }
 }
 
-async function environmentCredentials(files: CheckedFiles, stsConfig: StsConfig, chainConfig: ChainConfig): Promise<Credentials> {
+async function environmentCredentials(files: CheckedFiles, stsConfig: StsConfig, chainConfig: ChainConfig, signal: AbortSignal): Promise<Credentials> {
     const env = process.env;
     const accessKeyId = env.AWS_ACCESS_KEY_ID || env.AWS_ACCESS_KEY;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || env.AWS_SECRET_KEY;
@@ -166,7 +170,7 @@ async function environmentCredentials(files: CheckedFiles, stsConfig: StsConfig,
     }
     const named = env.AWS_PROFILE ? "AWS_PROFILE" : env.AWS_DEFAULT_PROFILE ? "AWS_DEFAULT_PROFILE" : undefined;
     const profile = named ? (env[named] as string) : "default";
-    return profileOrMachine(profile, named ? `profile "${profile}" (from ${named})` : `profile "default"`, named === "AWS_PROFILE", files, chainConfig);
+    return profileOrMachine(profile, named ? `profile "${profile}" (from ${named})` : `profile "default"`, named === "AWS_PROFILE", files, chainConfig, signal);
 }
 
 /**
@@ -174,7 +178,7 @@ async function environmentCredentials(files: CheckedFiles, stsConfig: StsConfig,
  * credential_process); a profile that holds none, or does not exist where that is allowed,
  * falls to the machine's: container credentials, then instance metadata.
  */
-async function profileOrMachine(profile: string, described: string, mustExist: boolean, files: CheckedFiles, chainConfig: ChainConfig): Promise<Credentials> {
+async function profileOrMachine(profile: string, described: string, mustExist: boolean, files: CheckedFiles, chainConfig: ChainConfig, signal: AbortSignal): Promise<Credentials> {
     const profiles = await parseProfiles(files);
     if (!hasProfile(profiles, profile)) {
         if (mustExist) {
@@ -186,16 +190,19 @@ async function profileOrMachine(profile: string, described: string, mustExist: b
     if (!CREDENTIAL_KEYS.some((k) => data[k] !== undefined)) {
         return machineCredentials(described);
     }
-    try {
-        return await credentialProviders().fromIni({
-            profile,
-            filepath: files.credentials.path,
-            configFilepath: files.config.path,
-            clientConfig: chainConfig(),
-        })();
-    } catch (e) {
-        throw safeCredentialError(e, described, data);
-    }
+    // Only a profile makes the SDK run credential helpers: those run scoped to this unit of work.
+    return withHelperScope(signal, async () => {
+        try {
+            return await credentialProviders().fromIni({
+                profile,
+                filepath: files.credentials.path,
+                configFilepath: files.config.path,
+                clientConfig: chainConfig(),
+            })();
+        } catch (e) {
+            throw safeCredentialError(e, described, data);
+        }
+    });
 }
 
 /** Container credentials, else instance metadata (unless disabled). */

@@ -10,12 +10,14 @@ import type * as CredentialProvidersModule from "@aws-sdk/credential-providers";
 import type * as NodeHttpHandlerModule from "@smithy/node-http-handler";
 import type * as HttpProxyAgentModule from "http-proxy-agent";
 import type * as HttpsProxyAgentModule from "https-proxy-agent";
-import type { Agent as HttpAgent } from "node:http";
+import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { PeerCertificate, checkServerIdentity } from "node:tls";
+import { analyzerMessages } from "../analyzerMessages";
 import { NotAwsAnswerError, RequestRoute, attachRoute } from "./failure";
-import { ChosenProxy, NetworkSettings, TlsTrust, tlsTrust } from "./network";
-import { EndpointTrust, ServiceSet, UntrustedEndpointError, originOf } from "./trust";
+import { ChosenProxy, NetworkSettings, TlsTrust, networkSettings, tlsTrust } from "./network";
+import type { NetworkInputs } from "../discover/settings";
+import { AwsService, EndpointTrust, ServiceSet, UntrustedEndpointError, originOf } from "./trust";
 
 /** Timeouts and retries for every AWS call the pack makes. */
 export interface CallLimits {
@@ -54,16 +56,18 @@ type UpdateArgs = Parameters<NodeHttpHandler["updateHttpClientConfig"]>;
  * The request handler of every client the pack makes: the SDK's own Node handler, behind a check
  * that the request goes to a trusted endpoint. A request that would not is never sent. One inner
  * handler per route (direct, or through a proxy), each with its own keep-alive agents, all
- * destroyed with this handler.
+ * closed with this handler. A handler shared by a run's clients ignores their `destroy()`: its
+ * connections serve the next account, and the run closes it.
  */
-class GuardedRequestHandler {
+export class GuardedRequestHandler {
     private readonly routes = new Map<string, NodeHttpHandler>();
     private readonly updates: UpdateArgs[] = [];
     private readonly direct: NodeHttpHandler;
     readonly metadata: NodeHttpHandler["metadata"];
 
-    constructor(private readonly limits: CallLimits, private readonly guard: RequestGuard) {
-        this.direct = this.makeHandler({});
+    constructor(private readonly limits: CallLimits, private readonly guard: RequestGuard, private readonly shared = false) {
+        // Node's own agents have no socket cap: the session's concurrency bounds the requests.
+        this.direct = this.makeHandler({ httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) });
         this.routes.set("direct", this.direct);
         this.metadata = this.direct.metadata;
     }
@@ -88,8 +92,10 @@ class GuardedRequestHandler {
             proxy: proxy && { address: `${proxy.url.hostname}:${proxy.url.port || (proxy.url.protocol === "https:" ? 443 : 80)}`, source: proxy.source },
             ignoredCaBundle: this.guard.network?.ignoredCaBundle,
         };
+        const sent = inner.handle(request, options);
+        loadReadersSoon();
         // On the response too: a 407, or a body that is not AWS's, fails later, in parsing.
-        return inner.handle(request, options).then((r) => {
+        return sent.then((r) => {
             attachRoute(r.response, route);
             const type = String(r.response.headers["content-type"] ?? "");
             // AWS's APIs never answer with a web page; a proxy's or firewall's block page can come
@@ -121,7 +127,7 @@ class GuardedRequestHandler {
                     httpAgent: new (httpProxyAgent().HttpProxyAgent)(proxy.url, { keepAlive: true }),
                     httpsAgent: tunnelAgent(proxy.url, trust),
                 }
-                : { httpsAgent: new HttpsAgent({ keepAlive: true, ...trust }) });
+                : { httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true, ...trust }) });
             this.routes.set(key, handler);
         }
         return handler;
@@ -148,7 +154,14 @@ class GuardedRequestHandler {
         return this.direct.httpHandlerConfigs();
     }
 
+    /** Closes the handler's connections, unless the handler is shared (then {@link close} does). */
     destroy(): void {
+        if (!this.shared) {
+            this.close();
+        }
+    }
+
+    close(): void {
         this.routes.forEach((h) => h.destroy());
     }
 }
@@ -164,24 +177,94 @@ export interface EndpointVariants {
     useDualstackEndpoint?: boolean;
 }
 
+/** The SDK's own loaders of the endpoint variants (environment, then shared config), shared by a run's clients. */
+export interface VariantLoaders {
+    useFipsEndpoint: () => Promise<boolean>;
+    useDualstackEndpoint: () => Promise<boolean>;
+}
+
 /**
  * The SDK client configuration shared by every client the pack makes. `endpoint` is an override
  * the trust boundary has already accepted; without one the SDK resolves the genuine endpoint (or
- * a trusted AWS_ENDPOINT_URL*), and the guard checks the result either way.
+ * a trusted AWS_ENDPOINT_URL*), and the request handler's guard checks the result either way.
  */
-export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, guard: RequestGuard, variants: EndpointVariants = {}) {
+export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, requestHandler: GuardedRequestHandler, variants: EndpointVariants = {}, loaders?: VariantLoaders) {
     return {
         region,
         credentials,
         ...(endpoint ? { endpoint } : {}),
-        // Only a `true` is passed: false is the provider's default, and then the SDK's own
-        // AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT still apply, as in the provider.
-        ...(variants.useFipsEndpoint ? { useFipsEndpoint: true } : {}),
-        ...(variants.useDualstackEndpoint ? { useDualstackEndpoint: true } : {}),
+        // A provider's `true` wins; its false is the default, and then the SDK's own
+        // AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT (and profile settings) apply, as in
+        // the provider — read by the run's loaders when given, else by each client's own.
+        ...(variants.useFipsEndpoint ? { useFipsEndpoint: true } : loaders ? { useFipsEndpoint: loaders.useFipsEndpoint } : {}),
+        ...(variants.useDualstackEndpoint ? { useDualstackEndpoint: true } : loaders ? { useDualstackEndpoint: loaders.useDualstackEndpoint } : {}),
         maxAttempts: limits.maxAttempts,
         retryMode: "standard",
-        requestHandler: guardedRequestHandler(limits, guard),
+        requestHandler,
     };
+}
+
+type StsClient = InstanceType<typeof StsModule.STSClient>;
+
+/**
+ * What the SDK clients of one run share: request handlers, so that connections opened for one
+ * account serve the next, and the STS clients that assume roles, one per set of credentials that
+ * assumes them. Making a client costs more CPU than the call it makes; these are made once per
+ * run, and {@link close} ends their connections when the run is over.
+ */
+export class ClientPool {
+    private readonly handlers = new Map<string, GuardedRequestHandler>();
+    private readonly assumers = new WeakMap<Credentials, Map<string, StsClient>>();
+    private loaders?: VariantLoaders;
+
+    constructor(private readonly trust: EndpointTrust) {}
+
+    /**
+     * The configuration of a client of the run: the run's request handler for the service, and
+     * the endpoint variants read once per run (each client would otherwise read the environment
+     * and shared config again, at a cost that adds up over hundreds of accounts).
+     */
+    config(service: AwsService, limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, network: NetworkInputs) {
+        if (!this.loaders) {
+            const { loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS } = smithyConfig();
+            this.loaders = { useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS), useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS) };
+        }
+        return clientConfig(limits, region, credentials, endpoint, this.requestHandler(limits, [service], network), network, this.loaders);
+    }
+
+    /** The run's request handler for these services and the provider's network inputs. */
+    requestHandler(limits: CallLimits, services: ServiceSet, network: NetworkInputs): GuardedRequestHandler {
+        // In memory only: the inputs may hold a proxy password, and this key is never shown.
+        const key = JSON.stringify([limits, services, network]);
+        let handler = this.handlers.get(key);
+        if (!handler) {
+            handler = new GuardedRequestHandler(limits, { trust: this.trust, services, network: networkSettings(network) }, true);
+            this.handlers.set(key, handler);
+        }
+        return handler;
+    }
+
+    /** An STS client signing with `credentials`, made once per credentials, region and endpoint. */
+    assumer(credentials: Credentials, limits: CallLimits, region: string, endpoint: string | undefined, network: NetworkInputs): StsClient {
+        let clients = this.assumers.get(credentials);
+        if (!clients) {
+            clients = new Map();
+            this.assumers.set(credentials, clients);
+        }
+        const key = JSON.stringify([limits, region, endpoint ?? "", network]);
+        let client = clients.get(key);
+        if (!client) {
+            client = new (sts().STSClient)(this.config("sts", limits, region, credentials, endpoint, network));
+            clients.set(key, client);
+        }
+        return client;
+    }
+
+    /** Ends every connection of the run's handlers. */
+    close(): void {
+        this.handlers.forEach((h) => h.close());
+        this.handlers.clear();
+    }
 }
 
 let warningSilenced = false;
@@ -214,17 +297,73 @@ export function organizations(): typeof OrganizationsModule {
     return require("@aws-sdk/client-organizations");
 }
 
+/**
+ * Starts loading the SDK clients in the gap between the engine's ConfigureStack and the first
+ * Analyze, while the user's program runs, when the stack's config sets the AWS provider up (an
+ * `aws:` or `aws-native:` key, as `pulumi config set aws:region` writes): the first account's
+ * check then does not wait for them. Other stacks load them only once an AWS provider is checked.
+ * Idempotent.
+ */
+export function installSdkWarmUp(): void {
+    const request = analyzerMessages()?.AnalyzerStackConfigureRequest?.prototype as { getTagsMap?: () => unknown; getConfigMap?: () => unknown } | undefined;
+    const original = request?.getTagsMap;
+    if (!request || typeof original !== "function" || (original as { warmUp?: boolean }).warmUp) {
+        return;
+    }
+    const wrapped = function (this: { getConfigMap?: () => unknown }) {
+        try {
+            let aws = false;
+            (this.getConfigMap?.() as { forEach(f: (value: unknown, key: string) => void): void } | undefined)?.forEach((_, key) => {
+                aws ||= key.startsWith("aws:") || key.startsWith("aws-native:");
+            });
+            if (aws) {
+                setImmediate(() => {
+                    sts();
+                    loadReadersSoon();
+                });
+            }
+        } catch {
+            // Only an optimisation: the clients then load when first needed.
+        }
+        return original.call(this);
+    };
+    request.getTagsMap = Object.assign(wrapped, { warmUp: true });
+}
+
+let readersLoading = false;
+
+/**
+ * Loads the IAM and Organizations clients in the background, one per turn of the event loop, once
+ * the first request is on its way: loading them then overlaps that round trip (the AssumeRole an
+ * account's reads wait for) instead of following it.
+ */
+export function loadReadersSoon(): void {
+    if (!readersLoading) {
+        readersLoading = true;
+        setImmediate(() => {
+            iam();
+            setImmediate(() => organizations());
+        });
+    }
+}
+
 /** @aws-sdk/credential-providers, loaded on first use. */
 export function credentialProviders(): typeof CredentialProvidersModule {
     silenceNodeVersionWarning();
     return require("@aws-sdk/credential-providers");
 }
 
-/** The part of `@smithy/core/config` the pack uses: the shared-file parser and the SDK's external-data hook. */
+/** The part of `@smithy/core/config` the pack uses: the shared-file parser, config loaders and the SDK's external-data hook. */
 export interface SmithyConfig {
     parseKnownFiles(init: { filepath: string; configFilepath: string }): Promise<Record<string, Record<string, string | undefined>>>;
+    loadConfig<T>(options: ConfigLoaderOptions<T>): () => Promise<T>;
+    NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS: ConfigLoaderOptions<boolean>;
+    NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS: ConfigLoaderOptions<boolean>;
     externalDataInterceptor?: { interceptToken?(id: string, value: unknown): void };
 }
+
+/** What the SDK's `loadConfig` takes: where a setting is read from; opaque to the pack. */
+export type ConfigLoaderOptions<T> = { default: T | (() => T) } & Record<string, unknown>;
 
 /**
  * `@smithy/core/config` as the SDK's credential providers load it: the same module instance, so

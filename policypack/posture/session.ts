@@ -8,11 +8,11 @@ import { Target, targetOf, viaRole } from "../discover/target";
 import { EndpointTrust, accountKey } from "./trust";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
 import { resolveCredentials } from "./credentials";
-import type { Credentials } from "./sdk";
+import { ClientPool, Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, DeadlineError, Step, classifyFailure } from "./failure";
 import { VirtualMfaDevice, listAssignedVirtualMfaDevices } from "./mfaDevices";
-import { concurrencyLimit, withDeadline } from "./limits";
+import { Limiter, concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
 
 // Failures that belong to the reader's own credentials or permissions, not to the account: another
@@ -25,7 +25,10 @@ function isReaderFailure(failure: CheckFailure): boolean {
 
 /** How the posture stage may use AWS. */
 export interface PostureOptions {
-    /** Accounts (and targets) worked on at once. */
+    /**
+     * Units of work at once: resolving one target's credentials (its AssumeRole), or reading one
+     * account (its summary and organization together, in one slot).
+     */
     concurrency: number;
     /**
      * Limit for each unit of work (identifying one target, reading one account), in seconds,
@@ -85,6 +88,10 @@ export class RunCache {
     readonly stackAbort = new AbortController();
     /** When the run's abort timer fires, once one is armed. */
     stackAbortAt: number | undefined;
+    /** The run's SDK request handlers and role-assuming STS clients. */
+    readonly pool: ClientPool;
+    /** Base credentials per source, before any role. */
+    readonly bases = new Map<string, Promise<Credentials>>();
     readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
     /** The readers (target keys) already tried for each shared answer. */
     readonly tried = new Map<string, Set<string>>();
@@ -99,20 +106,25 @@ export class RunCache {
     readonly virtualMfaDevices = new Map<string, Promise<Outcome<VirtualMfaDevice[]>>>();
     /** Every account located in the run (by partition and id), to find an organization's management account. */
     readonly accounts = new Map<string, TargetAccount>();
+
+    constructor(trust: EndpointTrust) {
+        this.pool = new ClientPool(trust);
+    }
 }
 
 /** A source of iam:ListOrganizationsFeatures: an account of the stack, or a configured role. */
 interface FeaturesSource {
     key: string;
     via: string;
-    readers: Target[];
+    /** Made only when the answer is not already read (a role's readers cost a hash each). */
+    readers: () => readonly Target[];
 }
 
 /** One policy's access to the live accounts: its own limits, the run's shared answers. */
 export class PostureSession {
-    private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
+    private readonly run: Limiter;
 
-    constructor(readonly options: PostureOptions, private readonly cache: RunCache = new RunCache()) {
+    constructor(readonly options: PostureOptions, private readonly cache: RunCache = new RunCache(options.trust)) {
         this.run = concurrencyLimit(options.concurrency);
     }
 
@@ -180,11 +192,13 @@ export class PostureSession {
     /**
      * The account a target reaches. Its credentials are resolved first: a role's ARN names the
      * account only once a trusted STS has issued that role's credentials (a decoy naming a role it
-     * cannot assume names nothing); otherwise sts:GetCallerIdentity says.
+     * cannot assume names nothing); otherwise sts:GetCallerIdentity says. Targets that share
+     * credentials wait for one resolution without holding a slot each.
      */
     identityOf(target: Target): Promise<Outcome<Identity>> {
-        return memo(this.cache.identities, target.key, () => this.bounded({ kind: "identify" }, async (signal) => {
-            const creds = await this.credentialsOf(target, signal);
+        return memo(this.cache.identities, target.key, async (): Promise<Outcome<Identity>> => {
+            const deadlineAt = this.deadlineFromNow();
+            const creds = await this.credentialsOf(target);
             if (!creds.ok) {
                 return creds;
             }
@@ -192,8 +206,8 @@ export class PostureSession {
                 const { accountId, partition, roleArn } = target.knownAccount;
                 return { ok: true, value: { accountId, partition, arn: roleArn } };
             }
-            return this.withClients(target, signal, (clients) => identify(clients, signal));
-        }));
+            return this.bounded({ kind: "identify" }, deadlineAt, (signal) => identify(this.clients(target, creds.value), signal));
+        });
     }
 
     /**
@@ -225,11 +239,15 @@ export class PostureSession {
             (clients, signal) => listAssignedVirtualMfaDevices(clients, signal, auditRoleArn));
     }
 
-    /** One read of an account per run, whichever provider asks (see {@link readShared}). */
+    /**
+     * One read of an account per run, whichever provider asks (see {@link readShared}). The reads
+     * of one account asked together (its summary and its organization) share one slot.
+     */
     private readOnce<T>(cache: Map<string, Promise<Outcome<T>>>, account: TargetAccount, auditRoleArn: string | undefined, s: Step,
         call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const readers = auditRoleArn ? account.targets.map((t) => viaRole(t, auditRoleArn, "aws-root-mfa-audit")) : account.targets;
-        return this.readShared(cache, `${s.kind}|${accountKey(account)}|${auditRoleArn ?? ""}`, readers, s, call);
+        const readers = auditRoleArn ? once(() => account.targets.map((t) => viaRole(t, auditRoleArn, "aws-root-mfa-audit"))) : () => account.targets;
+        const key = accountKey(account);
+        return this.readShared(cache, `${s.kind}|${key}|${auditRoleArn ?? ""}`, readers, s, call, key);
     }
 
     /**
@@ -239,17 +257,17 @@ export class PostureSession {
      * broken credentials, however it is named or ordered, neither clears nor spoils the account
      * for the others. When all fail, the first failure stands.
      */
-    private readShared<T>(cache: Map<string, Promise<Outcome<T>>>, key: string, readers: readonly Target[], s: Step,
-        call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    private readShared<T>(cache: Map<string, Promise<Outcome<T>>>, key: string, readers: () => readonly Target[], s: Step,
+        call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>, slot?: string): Promise<Outcome<T>> {
         const tried = memo(this.cache.tried, key, () => new Set<string>());
         const attempt = async (prior?: Outcome<T>): Promise<Outcome<T>> => {
             let first = prior;
-            for (const reader of readers) {
+            for (const reader of readers()) {
                 if (tried.has(reader.key)) {
                     continue;
                 }
                 tried.add(reader.key);
-                const outcome = await this.onTarget(reader, s, call);
+                const outcome = await this.onTarget(reader, s, call, slot);
                 if (outcome.ok || !isReaderFailure(outcome.failure)) {
                     return outcome;
                 }
@@ -261,7 +279,7 @@ export class PostureSession {
         // When every reader failed on its own credentials, each asker is told of its own failure.
         const own = (outcome: Outcome<T>): Outcome<T> => outcome.ok || !isReaderFailure(outcome.failure)
             ? outcome
-            : (readers.map((r) => this.cache.readerFailures.get(`${key}|${r.key}`)).find((o) => o !== undefined) as Outcome<T> | undefined) ?? outcome;
+            : (readers().map((r) => this.cache.readerFailures.get(`${key}|${r.key}`)).find((o) => o !== undefined) as Outcome<T> | undefined) ?? outcome;
         const cached = cache.get(key);
         if (!cached) {
             const first = attempt();
@@ -269,7 +287,7 @@ export class PostureSession {
             return first.then(own);
         }
         return cached.then((outcome) => {
-            if (outcome.ok || !isReaderFailure(outcome.failure) || readers.every((r) => tried.has(r.key))) {
+            if (outcome.ok || !isReaderFailure(outcome.failure) || readers().every((r) => tried.has(r.key))) {
                 return own(outcome);
             }
             const again = attempt(outcome);
@@ -287,10 +305,10 @@ export class PostureSession {
         const orgId = membership.organizationId;
         const management = this.cache.accounts.get(accountKey({ partition: account.partition, accountId: membership.managementAccountId }));
         const source: FeaturesSource = management
-            ? { key: `account:${accountKey(management)}`, via: `management account ${management.accountId}`, readers: management.targets }
+            ? { key: `account:${accountKey(management)}`, via: `management account ${management.accountId}`, readers: () => management.targets }
             : roleArn
                 ? this.roleSource(account.targets, roleArn)
-                : { key: `member:${account.partition}:${orgId}`, via: `account ${account.accountId}`, readers: account.targets };
+                : { key: `member:${account.partition}:${orgId}`, via: `account ${account.accountId}`, readers: () => account.targets };
         return featuresOf(orgId, await this.featuresFrom(source), source.via, roleArn !== undefined);
     }
 
@@ -334,7 +352,7 @@ export class PostureSession {
     }
 
     private roleSource(targets: readonly Target[], roleArn: string): FeaturesSource {
-        return { key: roleSourceKey(roleArn), via: `role ${roleArn}`, readers: targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization")) };
+        return { key: roleSourceKey(roleArn), via: `role ${roleArn}`, readers: once(() => targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization"))) };
     }
 
     /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
@@ -343,41 +361,42 @@ export class PostureSession {
             (clients, signal) => listOrganizationFeatures(clients, source.via, signal));
     }
 
-    /** One call with a target's credentials, bounded. */
-    private onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        return this.bounded(s, (signal) => this.withClients(target, signal, (clients) => call(clients, signal)));
-    }
-
-    /** The target's credentials, resolved once per target and run. */
-    private credentialsOf(target: Target, signal: AbortSignal): Promise<Outcome<Credentials>> {
-        return memo(this.cache.credentials, target.credentialsKey, () => resolveCredentials(target, this.options.limits, this.options.trust, signal));
-    }
-
     /**
-     * Clients with the target's credentials for one unit of work, released after it: holding SDK
-     * clients for hundreds of accounts costs more memory than making them again.
+     * One call with a target's credentials, bounded: within timeoutSeconds of being asked, the
+     * credentials included. Calls with the same `slot` key share a concurrency slot.
      */
-    private async withClients<T>(target: Target, signal: AbortSignal, use: (clients: AccountClients) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const creds = await this.credentialsOf(target, signal);
+    private async onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>, slot?: string): Promise<Outcome<T>> {
+        const deadlineAt = this.deadlineFromNow();
+        const creds = await this.credentialsOf(target);
         if (!creds.ok) {
             return creds;
         }
-        const clients = makeClients(target, creds.value, this.options.limits, this.options.trust);
-        try {
-            return await use(clients);
-        } finally {
-            clients.destroy();
-        }
+        return this.bounded(s, deadlineAt, (signal) => call(this.clients(target, creds.value), signal), slot);
+    }
+
+    /** The target's credentials, resolved once per target and run, as one unit of work of their own. */
+    private credentialsOf(target: Target): Promise<Outcome<Credentials>> {
+        return memo(this.cache.credentials, target.credentialsKey, () => this.bounded({ kind: "credentials" }, this.deadlineFromNow(),
+            (signal) => resolveCredentials(target, this.options.limits, this.cache, signal)));
+    }
+
+    /** Clients with the target's credentials, sending through the run's shared request handlers. */
+    private clients(target: Target, credentials: Credentials): AccountClients {
+        return makeClients(target, credentials, this.options.limits, this.cache.pool);
+    }
+
+    /** When a unit asked for now must have finished (epoch ms). */
+    private deadlineFromNow(): number {
+        return Date.now() + this.options.timeoutSeconds * 1000;
     }
 
     /**
-     * One unit of work: waits for a concurrency slot, then runs under a deadline counted from
-     * when it was asked for. However many units hang, each ends by then, and a unit whose time
-     * ran out while it waited for a slot sends nothing.
+     * One unit of work: waits for a concurrency slot (shared with the units of the same `slot`
+     * key), then runs until `deadlineAt`, counted from when it was asked for. However many units
+     * hang, each ends by then, and a unit whose time ran out while it waited sends nothing.
      */
-    private bounded<T>(s: Step, work: (signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
-        const deadlineAt = Date.now() + this.options.timeoutSeconds * 1000;
-        return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, this.cache.stackAbort.signal))
+    private bounded<T>(s: Step, deadlineAt: number, work: (signal: AbortSignal) => Promise<Outcome<T>>, slot?: string): Promise<Outcome<T>> {
+        return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, this.cache.stackAbort.signal), slot)
             .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) }));
     }
 }
@@ -385,6 +404,12 @@ export class PostureSession {
 /** The key of the features read through a configured organization role. */
 function roleSourceKey(roleArn: string): string {
     return `role:${roleArn}`;
+}
+
+/** `make`, called at most once. */
+function once<T>(make: () => T): () => T {
+    let made: { value: T } | undefined;
+    return () => (made ??= { value: make() }).value;
 }
 
 function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
@@ -445,11 +470,13 @@ export function sharedSession(options: PostureOptions, during: "stack" | "resour
     const served = currentRun?.servedStack;
     if (!currentRun || now - currentRun.createdAt > RUN_CACHE_TTL_MS
         || (served !== undefined && (during === "resource" || served !== stackAnalyses))) {
+        // The run that ends closes its connections; its answers are not asked for again.
+        currentRun?.caches.forEach((c) => c.pool.close());
         currentRun = { createdAt: now, servedStack: undefined, caches: new Map() };
     }
     if (during === "stack") {
         currentRun.servedStack = stackAnalyses;
     }
-    const cache = memo(currentRun.caches, options.trust.key, () => new RunCache());
+    const cache = memo(currentRun.caches, options.trust.key, () => new RunCache(options.trust));
     return memo(cache.sessions, JSON.stringify(options), () => new PostureSession(options, cache));
 }
