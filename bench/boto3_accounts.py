@@ -1,9 +1,13 @@
 """What a team would script instead of the pack: boto3, one process, 16 threads, per account
-AssumeRole with the deployer's credentials from the environment, then IAM GetAccountSummary with
-the role's credentials: a client per account, made from one session under a lock (boto3 clients
-are thread-safe, sessions are not); the STS client is shared.
+AssumeRole with the deployer's credentials from the environment (one shared STS client), then IAM
+GetAccountSummary with the role's credentials. Two styles of making the IAM client:
 
-Usage: boto3_accounts.py --endpoint-url URL --region REGION ROLE_ARN...
+- session-per-account (default): `boto3.Session(<the role's keys>).client("iam")`, the way AWS's
+  multi-account examples write it (sessions are not thread-safe, so each thread makes its own);
+- shared-session: one session, a client per account made under a lock, which saves loading the
+  service model again per account (a tuned script).
+
+Usage: boto3_accounts.py [--style session-per-account|shared-session] --endpoint-url URL --region REGION ROLE_ARN...
 
 Prints {"wallMs": N, "accounts": N} on stdout: the wall time from after the imports to the last
 summary (the shared STS client's creation included, Python's start-up and imports not). Exits 1
@@ -22,17 +26,18 @@ import botocore.config
 THREADS = 16
 
 
-def account_summary(session, session_lock, sts, endpoint_url, region, role_arn):
+def account_summary(style, session, session_lock, sts, endpoint_url, region, role_arn):
     creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="root-mfa-audit")["Credentials"]
-    with session_lock:
-        iam = session.client(
-            "iam",
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            endpoint_url=endpoint_url,
-            region_name=region,
-        )
+    keys = dict(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    if style == "session-per-account":
+        iam = boto3.Session(**keys).client("iam", endpoint_url=endpoint_url, region_name=region)
+    else:
+        with session_lock:
+            iam = session.client("iam", endpoint_url=endpoint_url, region_name=region, **keys)
     summary = iam.get_account_summary()
     if "SummaryMap" not in summary:
         raise ValueError("GetAccountSummary answered without a SummaryMap")
@@ -41,6 +46,7 @@ def account_summary(session, session_lock, sts, endpoint_url, region, role_arn):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--style", choices=["session-per-account", "shared-session"], default="session-per-account")
     parser.add_argument("--endpoint-url", required=True)
     parser.add_argument("--region", required=True)
     parser.add_argument("role_arns", nargs="+")
@@ -56,7 +62,7 @@ def main():
 
     def one(role_arn):
         try:
-            account_summary(session, session_lock, sts, args.endpoint_url, args.region, role_arn)
+            account_summary(args.style, session, session_lock, sts, args.endpoint_url, args.region, role_arn)
         except Exception as e:  # every failure is reported per account, none ends the run early
             failures.append(f"{role_arn}: {e}")
 

@@ -13,9 +13,13 @@
  * Beside each row, what a team would script instead (bench/boto3_accounts.py): boto3 in one Python
  * process, 16 threads, AssumeRole + GetAccountSummary per account, against the same endpoint and
  * latency with the deployer's credentials; its wall time excludes Python's start-up and imports.
- * It needs a python3 with boto3 (Debian's python3-boto3): /usr/bin/python3, else python3 on PATH;
- * without one the column shows "—". boto3 ÷ added: how many times the pack's added time the script
- * takes.
+ * Two styles: a boto3 Session per account (as AWS's multi-account examples write it; the one the
+ * ratio uses) and one shared session (a tuned script). It needs a python3 with boto3 (Debian's
+ * python3-boto3): /usr/bin/python3, else python3 on PATH; without one the columns show "—".
+ * boto3 ÷ added: how many times the pack's added time the session-per-account script takes.
+ *
+ * The stack's config sets `aws:region`, as a stack made from Pulumi's AWS templates does; the
+ * providers are explicit, each with its own region and role.
  *
  * A last row checks the run's deadline: --hang N accounts (default 96; 0 skips it) whose
  * iam:GetAccountSummary never answers, with `timeoutSeconds` --timeout S (default 4). The stack
@@ -48,6 +52,7 @@ const PROFILE_PRELOAD = path.resolve(__dirname, "cpu-profile.js");
 const BOTO3_SCRIPT = path.resolve(__dirname, "boto3_accounts.py");
 const ANALYZE_IN_FLIGHT = 16;
 const PROGRAM_GAP_MS = 1000;
+const STACK_CONFIG = { "aws:region": "us-east-1" };
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const HARDWARE_MFA = process.argv.includes("--hardware-mfa");
 
@@ -75,8 +80,10 @@ interface Row {
     noop: PackRun;
     addedMs: number;
     callsPerAccount: number;
-    /** Wall time of bench/boto3_accounts.py over the row's accounts; absent without a boto3. */
+    /** Wall time of bench/boto3_accounts.py over the row's accounts (a session per account); absent without a boto3. */
     boto3Ms?: number;
+    /** The same with one shared session (the tuned style). */
+    boto3SharedSessionMs?: number;
     /** boto3Ms ÷ addedMs, one decimal; absent when the pack added no time. */
     boto3OverAdded?: number;
     /** Whether the boto3 script failed (its message went to stderr). */
@@ -170,7 +177,7 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
         // An earlier run's profile must not pass for this one's.
         rmSync(cpuProfile, { force: true });
     }
-    const pack: PackProcess = await startPack({ packDir: dir, env: { ...env, ...profiling }, dryRun: true });
+    const pack: PackProcess = await startPack({ packDir: dir, env: { ...env, ...profiling }, dryRun: true, stackConfig: STACK_CONFIG });
     try {
         await pack.getAnalyzerInfo();
         await pack.configureStack();
@@ -227,7 +234,7 @@ function findBoto3Python(): { python: string } | { missing: string } {
  * environment, against the endpoint. Asynchronous, as the endpoint runs in this process. Resolves
  * with the script's own wall time; rejects with its message if any account failed.
  */
-async function boto3Accounts(python: string, fake: FakeAws, env: Record<string, string | undefined>, roleArns: string[]): Promise<number> {
+async function boto3Accounts(python: string, style: "session-per-account" | "shared-session", fake: FakeAws, env: Record<string, string | undefined>, roleArns: string[]): Promise<number> {
     const childEnv = { ...process.env, ...env } as NodeJS.ProcessEnv;
     for (const [k, v] of Object.entries(env)) {
         if (v === undefined) {
@@ -235,11 +242,11 @@ async function boto3Accounts(python: string, fake: FakeAws, env: Record<string, 
         }
     }
     try {
-        const { stdout } = await run(python, [BOTO3_SCRIPT, "--endpoint-url", fake.url, "--region", REGIONS[0], ...roleArns], { env: childEnv, maxBuffer: 16 * 1024 * 1024 });
+        const { stdout } = await run(python, [BOTO3_SCRIPT, "--style", style, "--endpoint-url", fake.url, "--region", REGIONS[0], ...roleArns], { env: childEnv, maxBuffer: 16 * 1024 * 1024 });
         return (JSON.parse(stdout) as { wallMs: number }).wallMs;
     } catch (e) {
         const err = e as { stderr?: string; message: string };
-        throw new Error(`boto3 script failed at ${roleArns.length} accounts: ${(err.stderr ?? "").trim() || err.message}`);
+        throw new Error(`boto3 script (${style}) failed at ${roleArns.length} accounts: ${(err.stderr ?? "").trim() || err.message}`);
     }
 }
 
@@ -275,7 +282,8 @@ async function main(): Promise<void> {
             };
             if ("python" in boto3) {
                 try {
-                    row.boto3Ms = await boto3Accounts(boto3.python, fake, env, roleArns);
+                    row.boto3Ms = await boto3Accounts(boto3.python, "session-per-account", fake, env, roleArns);
+                    row.boto3SharedSessionMs = await boto3Accounts(boto3.python, "shared-session", fake, env, roleArns);
                     if (row.addedMs > 0) {
                         row.boto3OverAdded = Math.round((row.boto3Ms / row.addedMs) * 10) / 10;
                     }
@@ -341,7 +349,7 @@ async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeco
 }
 
 function printTable(latency: number, rows: Row[]): void {
-    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "Analyze call median/p95 ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "boto3 16 threads ms", "boto3 ÷ added"];
+    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "Analyze call median/p95 ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "boto3 16 threads ms: session per account (one session)", "boto3 ÷ added"];
     const lines = rows.map((r) => [
         r.label ?? r.accounts, r.providers,
         `${r.pack.startupMs} (${r.noop.startupMs})`,
@@ -351,7 +359,7 @@ function printTable(latency: number, rows: Row[]): void {
         r.addedMs, r.pack.awsCalls, r.callsPerAccount,
         `${r.pack.violations} (${Object.entries(r.pack.byPolicy).map(([name, n]) => `${name}: ${n}`).join(", ")})`,
         `${r.pack.peakRssMb} (${r.noop.peakRssMb})`,
-        r.boto3Ms ?? (r.boto3Failed ? "failed" : "—"),
+        r.boto3Ms === undefined ? (r.boto3Failed ? "failed" : "—") : `${r.boto3Ms} (${r.boto3SharedSessionMs ?? "—"})`,
         r.boto3OverAdded === undefined ? "—" : r.boto3OverAdded.toFixed(1),
     ].map(String));
     console.log(`aws-root-mfa benchmark: L = ${latency} ms per AWS call, ${PROGRAM_GAP_MS} ms program gap, ${ANALYZE_IN_FLIGHT} Analyze calls in flight, aws-root-hardware-mfa ${HARDWARE_MFA ? "enabled" : "disabled (default)"}, node ${process.version}`);
