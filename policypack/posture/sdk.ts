@@ -177,10 +177,16 @@ export interface EndpointVariants {
     useDualstackEndpoint?: boolean;
 }
 
-/** The SDK's own loaders of the endpoint variants (environment, then shared config), shared by a run's clients. */
-export interface VariantLoaders {
+/**
+ * Settings every SDK client reads from the environment, then the shared config file: the SDK's own
+ * loaders, made once per run and shared by its clients, instead of once per client (each miss
+ * costs an error with a stack trace, and hundreds of accounts make thousands of clients).
+ */
+export interface RunLoaders {
     useFipsEndpoint: () => Promise<boolean>;
     useDualstackEndpoint: () => Promise<boolean>;
+    userAgentAppId: () => Promise<string | undefined>;
+    authSchemePreference: () => Promise<string[]>;
 }
 
 /**
@@ -188,7 +194,7 @@ export interface VariantLoaders {
  * the trust boundary has already accepted; without one the SDK resolves the genuine endpoint (or
  * a trusted AWS_ENDPOINT_URL*), and the request handler's guard checks the result either way.
  */
-export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, requestHandler: GuardedRequestHandler, variants: EndpointVariants = {}, loaders?: VariantLoaders) {
+export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, requestHandler: GuardedRequestHandler, variants: EndpointVariants = {}, loaders?: RunLoaders) {
     return {
         region,
         credentials,
@@ -198,6 +204,7 @@ export function clientConfig(limits: CallLimits, region: string, credentials: Cr
         // the provider — read by the run's loaders when given, else by each client's own.
         ...(variants.useFipsEndpoint ? { useFipsEndpoint: true } : loaders ? { useFipsEndpoint: loaders.useFipsEndpoint } : {}),
         ...(variants.useDualstackEndpoint ? { useDualstackEndpoint: true } : loaders ? { useDualstackEndpoint: loaders.useDualstackEndpoint } : {}),
+        ...(loaders ? { userAgentAppId: loaders.userAgentAppId, authSchemePreference: loaders.authSchemePreference } : {}),
         maxAttempts: limits.maxAttempts,
         retryMode: "standard",
         requestHandler,
@@ -215,7 +222,7 @@ type StsClient = InstanceType<typeof StsModule.STSClient>;
 export class ClientPool {
     private readonly handlers = new Map<string, GuardedRequestHandler>();
     private readonly assumers = new WeakMap<Credentials, Map<string, StsClient>>();
-    private loaders?: VariantLoaders;
+    private loaders?: RunLoaders;
 
     constructor(private readonly trust: EndpointTrust) {}
 
@@ -225,10 +232,7 @@ export class ClientPool {
      * and shared config again, at a cost that adds up over hundreds of accounts).
      */
     config(service: AwsService, limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, network: NetworkInputs) {
-        if (!this.loaders) {
-            const { loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS } = smithyConfig();
-            this.loaders = { useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS), useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS) };
-        }
+        this.loaders ??= runLoaders();
         return clientConfig(limits, region, credentials, endpoint, this.requestHandler(limits, [service], network), network, this.loaders);
     }
 
@@ -348,6 +352,21 @@ function rehearse(): void {
     ];
     void calls.reduce((previous, call) => previous.then(() => call().then(() => undefined, () => undefined)), Promise.resolve())
         .finally(() => pool.close());
+}
+
+/** The SDK's loaders of {@link RunLoaders}, from the modules its clients use. */
+function runLoaders(): RunLoaders {
+    const { loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS } = smithyConfig();
+    const { dirname } = require("node:path") as typeof import("node:path");
+    const fromClients = (id: string) => require(require.resolve(id, { paths: [dirname(require.resolve("@aws-sdk/client-sts"))] }));
+    const { NODE_APP_ID_CONFIG_OPTIONS } = fromClients("@aws-sdk/core/client") as { NODE_APP_ID_CONFIG_OPTIONS: ConfigLoaderOptions<string | undefined> };
+    const { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = fromClients("@aws-sdk/core/httpAuthSchemes") as { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS: ConfigLoaderOptions<string[]> };
+    return {
+        useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS),
+        useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS),
+        userAgentAppId: loadConfig(NODE_APP_ID_CONFIG_OPTIONS),
+        authSchemePreference: loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS),
+    };
 }
 
 let readersLoading = false;

@@ -65,6 +65,7 @@ export interface Destination {
  */
 export class EndpointTrust {
     private readonly trusted: ReadonlySet<string>;
+    private readonly urls = new Map<string, boolean>();
 
     /** `trustedEndpoints` from the policy config, as written there. */
     constructor(readonly trustedEndpoints: readonly string[] = []) {
@@ -73,13 +74,20 @@ export class EndpointTrust {
 
     /** True when an endpoint override URL may be used for requests to any of `services`. */
     allowsUrl(url: string, services: ServiceSet): boolean {
-        let u: URL;
-        try {
-            u = new URL(url);
-        } catch {
-            return false;
+        // Every provider of every policy asks about the same few URLs: each is parsed once.
+        const key = `${services.join(" ")} ${url}`;
+        let allowed = this.urls.get(key);
+        if (allowed === undefined) {
+            let u: URL | undefined;
+            try {
+                u = new URL(url);
+            } catch {
+                u = undefined;
+            }
+            allowed = u !== undefined && this.allows({ protocol: u.protocol, hostname: u.hostname, port: u.port === "" ? undefined : Number(u.port) }, services);
+            this.urls.set(key, allowed);
         }
-        return this.allows({ protocol: u.protocol, hostname: u.hostname, port: u.port === "" ? undefined : Number(u.port) }, services);
+        return allowed;
     }
 
     /** True when a request to `to` for one of `services` may be sent. */
