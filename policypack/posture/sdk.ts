@@ -342,16 +342,18 @@ export function installSdkWarmUp(): void {
  * then falls in the gap rather than on the first accounts' checks.
  */
 function rehearse(): void {
-    const pool = new ClientPool(new EndpointTrust([]));
+    const limits = { ...DEFAULT_CALL_LIMITS, maxAttempts: 1 };
+    // A guard for no service at all refuses every destination, genuine AWS hosts included.
+    const refuseAll = new GuardedRequestHandler(limits, { trust: new EndpointTrust([]), services: [] });
     const keys: Credentials = { accessKeyId: "AKIAREHEARSALNOTAKEY", secretAccessKey: "rehearsal-not-a-secret" };
-    const config = (service: AwsService) => pool.config(service, { ...DEFAULT_CALL_LIMITS, maxAttempts: 1 }, "us-east-1", keys, "https://rehearsal.invalid", {});
+    const config = () => clientConfig(limits, "us-east-1", keys, "https://rehearsal.invalid", refuseAll, {}, runLoaders());
     const calls = [
-        () => new (sts().STSClient)(config("sts")).send(new (sts().AssumeRoleCommand)({ RoleArn: "arn:aws:iam::000000000000:role/rehearsal", RoleSessionName: "rehearsal" })),
-        () => new (iam().IAMClient)(config("iam")).send(new (iam().GetAccountSummaryCommand)({})),
-        () => new (organizations().OrganizationsClient)(config("organizations")).send(new (organizations().DescribeOrganizationCommand)({})),
+        () => new (sts().STSClient)(config()).send(new (sts().AssumeRoleCommand)({ RoleArn: "arn:aws:iam::000000000000:role/rehearsal", RoleSessionName: "rehearsal" })),
+        () => new (iam().IAMClient)(config()).send(new (iam().GetAccountSummaryCommand)({})),
+        () => new (organizations().OrganizationsClient)(config()).send(new (organizations().DescribeOrganizationCommand)({})),
     ];
     void calls.reduce((previous, call) => previous.then(() => call().then(() => undefined, () => undefined)), Promise.resolve())
-        .finally(() => pool.close());
+        .finally(() => refuseAll.close());
 }
 
 /** The SDK's loaders of {@link RunLoaders}, from the modules its clients use. */
