@@ -74,7 +74,7 @@ export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
         minimum: 1,
         maximum: 256,
         default: DEFAULT_POSTURE_OPTIONS.concurrency,
-        description: "Accounts queried at once (an account's summary and organization are read together, so AWS may see up to twice as many requests).",
+        description: "Accounts queried at once (an account's reads are made together: its summary, its organization and, with aws-root-hardware-mfa, its virtual MFA devices).",
     },
 };
 

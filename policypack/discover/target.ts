@@ -31,6 +31,12 @@ export interface Target {
     credentialsKey: string;
     /** Equal for targets whose base credentials (before any role) are the same: resolved once per run. */
     baseKey: string;
+    /**
+     * Equal for targets that reach STS the same way: the STS region and the network inputs
+     * (proxies, FIPS, dual-stack). Credentials shared by targets of different routes are resolved
+     * over the first asker's; a target whose route differs retries over its own when that failed.
+     */
+    routeKey: string;
     base: BaseCredentials;
     files: ProfileFiles;
     assumeRoles: AssumeRoleSpec[];
@@ -107,14 +113,15 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
     return { ...keysOf(next), ...next };
 }
 
-type Keys = "key" | "credentialsKey" | "baseKey";
+type Keys = "key" | "credentialsKey" | "baseKey" | "routeKey";
 
 /** The target's keys: each field is serialized once and the keys hash what they depend on. */
 function keysOf(target: Omit<Target, Keys>): Pick<Target, Keys> {
     const base = serialized([target.base, target.files, target.endpoints.sts ?? null]);
     const roles = serialized(target.assumeRoles);
-    const rest = serialized([target.region, target.stsRegion, target.endpoints, target.network, target.knownAccount ?? null]);
-    return { key: digest(base, roles, rest), credentialsKey: digest(base, roles), baseKey: digest(base) };
+    const route = serialized([target.stsRegion, target.network]);
+    const rest = serialized([target.region, target.endpoints, target.knownAccount ?? null]);
+    return { key: digest(base, roles, route, rest), credentialsKey: digest(base, roles), baseKey: digest(base), routeKey: digest(route) };
 }
 
 function serialized(value: unknown): string {

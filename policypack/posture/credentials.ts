@@ -39,28 +39,51 @@ export interface CredentialsRun {
 }
 
 /**
- * Resolves the base credentials (once per run and source), then assumes each role in order with
- * the run's STS client for the credentials that assume it; the last credentials win.
+ * One resolution per key, whichever target asks, made over the first asker's route (its STS
+ * region, proxies, FIPS and dual-stack settings): a later asker takes the result when it succeeded
+ * and resolves again over its own route when it failed, so a provider with a broken route spoils
+ * only itself. Askers of one route share one resolution.
+ */
+export function sharedResolution<T>(cache: Map<string, Promise<T>>, key: string, route: string, failed: (result: T) => boolean, resolve: () => Promise<T>): Promise<T> {
+    const own = `${key} ${route}`;
+    const existing = cache.get(own);
+    if (existing) {
+        return existing;
+    }
+    const first = cache.get(key);
+    const result = first ? first.then((r) => (failed(r) ? resolve() : r), () => resolve()) : resolve();
+    if (!first) {
+        cache.set(key, result);
+    }
+    cache.set(own, result);
+    return result;
+}
+
+/**
+ * Resolves the base credentials (once per run and source), then assumes each role in order, each
+ * with its own STS client (the SDK's retry budget is per client: one AssumeRole throttled many
+ * times must not use up another's); the last credentials win.
  */
 export async function resolveCredentials(target: Target, limits: CallLimits, run: CredentialsRun, signal: AbortSignal): Promise<Outcome<Credentials>> {
-    const stsConfig = () => run.pool.config("sts", limits, target.stsRegion, undefined, target.endpoints.sts, target.network);
+    const stsConfig = (credentials?: Credentials) => run.pool.config("sts", limits, target.stsRegion, credentials, target.endpoints.sts, target.network);
     // Profiles and the environment's chain make their own clients (SSO portal, STS for role_arn
     // chains) with the profile's region and sso_region: only retries and the guarded handler pass.
     const chainConfig = () => ({ maxAttempts: limits.maxAttempts, requestHandler: run.pool.requestHandler(limits, CREDENTIAL_SERVICES, target.network) });
-    const base = target.base;
-    const baseStep: Step = base.source === "web-identity" ? { kind: "web-identity", roleArn: base.webIdentity.roleArn } : { kind: "credentials" };
-    let current = await step(baseStep, () => abortable(signal, () => memo(run.bases, target.baseKey, () =>
-        abortable(signal, () => baseCredentials(target, stsConfig, chainConfig, signal))))
+    const baseStep: Step = target.base.source === "web-identity" ? { kind: "web-identity", roleArn: target.base.webIdentity.roleArn } : { kind: "credentials" };
+    const resolved = sharedResolution(run.bases, target.baseKey, target.routeKey, () => false, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig, signal)));
+    // A resolution ended by its asker's deadline is not kept: the next asker starts afresh.
+    resolved.catch(() => signal.aborted && forget(run.bases, resolved));
+    let current = await step(baseStep, () => abortable(signal, () => resolved)
         .catch((e) => {
-            throw signal.aborted && e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
+            throw e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
         }));
     for (const [i, role] of target.assumeRoles.entries()) {
         if (!current.ok) {
             break;
         }
-        const assumer = run.pool.assumer(current.value, limits, target.stsRegion, target.endpoints.sts, target.network);
+        const masterCredentials = current.value;
         current = await step({ kind: "assume-role", roleArn: role.roleArn, position: i }, async () => {
-            const out = await assumer.send(new (sts().AssumeRoleCommand)({
+            const out = await new (sts().STSClient)(stsConfig(masterCredentials)).send(new (sts().AssumeRoleCommand)({
                 RoleArn: role.roleArn,
                 RoleSessionName: role.sessionName ?? "aws-root-mfa-policy",
                 ExternalId: role.externalId,
@@ -81,11 +104,13 @@ export async function resolveCredentials(target: Target, limits: CallLimits, run
     return current;
 }
 
-function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
-    if (!cache.has(key)) {
-        cache.set(key, make());
+/** Drops every entry of `cache` that holds `value`. */
+function forget<K, V>(cache: Map<K, V>, value: V): void {
+    for (const [k, v] of cache) {
+        if (v === value) {
+            cache.delete(k);
+        }
     }
-    return cache.get(key) as T;
 }
 
 /** The base credential source, as the user knows it. */
@@ -103,7 +128,7 @@ function describeSource(target: Target): string {
     }
 }
 
-type StsConfig = () => ReturnType<ClientPool["config"]>;
+type StsConfig = (credentials?: Credentials) => ReturnType<ClientPool["config"]>;
 type ChainConfig = () => { maxAttempts: number; requestHandler: GuardedRequestHandler };
 
 /**
@@ -190,7 +215,8 @@ async function profileOrMachine(profile: string, described: string, mustExist: b
     if (!CREDENTIAL_KEYS.some((k) => data[k] !== undefined)) {
         return machineCredentials(described);
     }
-    // Only a profile makes the SDK run credential helpers: those run scoped to this unit of work.
+    // Only a profile makes the SDK run credential helpers: those run scoped to the unit of work
+    // that resolves this source (the first to ask for it).
     return withHelperScope(signal, async () => {
         try {
             return await credentialProviders().fromIni({

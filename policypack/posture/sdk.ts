@@ -32,7 +32,7 @@ export interface CallLimits {
 /** Defaults: a silent endpoint costs at most about maxAttempts × requestTimeoutMs per call. */
 export const DEFAULT_CALL_LIMITS: CallLimits = { connectTimeoutMs: 3000, requestTimeoutMs: 5000, maxAttempts: 4 };
 
-/** Credentials already resolved to keys (the pack resolves them once per target). */
+/** Credentials already resolved to keys (the pack resolves them once per source and roles). */
 export interface Credentials {
     accessKeyId: string;
     secretAccessKey: string;
@@ -66,7 +66,7 @@ export class GuardedRequestHandler {
     readonly metadata: NodeHttpHandler["metadata"];
 
     constructor(private readonly limits: CallLimits, private readonly guard: RequestGuard, private readonly shared = false) {
-        // Node's own agents have no socket cap: the session's concurrency bounds the requests.
+        // Node's own agents have no socket cap: the sessions' concurrency bounds the requests.
         this.direct = this.makeHandler({ httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) });
         this.routes.set("direct", this.direct);
         this.metadata = this.direct.metadata;
@@ -166,11 +166,6 @@ export class GuardedRequestHandler {
     }
 }
 
-/** A request handler that sends only to endpoints `guard` trusts; destroy it when done. */
-export function guardedRequestHandler(limits: CallLimits, guard: RequestGuard): GuardedRequestHandler {
-    return new GuardedRequestHandler(limits, guard);
-}
-
 /** The endpoint variants a provider asks for (the SDK also reads AWS_USE_FIPS_ENDPOINT itself). */
 export interface EndpointVariants {
     useFipsEndpoint?: boolean;
@@ -211,17 +206,14 @@ export function clientConfig(limits: CallLimits, region: string, credentials: Cr
     };
 }
 
-type StsClient = InstanceType<typeof StsModule.STSClient>;
-
 /**
  * What the SDK clients of one run share: request handlers, so that connections opened for one
- * account serve the next, and the STS clients that assume roles, one per set of credentials that
- * assumes them. Making a client costs more CPU than the call it makes; these are made once per
- * run, and {@link close} ends their connections when the run is over.
+ * account serve the next, and the SDK's loaders of the settings every client reads. Clients
+ * themselves are made per account (their credentials are the account's) and per AssumeRole (the
+ * SDK's retry budget is per client); {@link close} ends the run's connections.
  */
 export class ClientPool {
     private readonly handlers = new Map<string, GuardedRequestHandler>();
-    private readonly assumers = new WeakMap<Credentials, Map<string, StsClient>>();
     private loaders?: RunLoaders;
 
     constructor(private readonly trust: EndpointTrust) {}
@@ -246,22 +238,6 @@ export class ClientPool {
             this.handlers.set(key, handler);
         }
         return handler;
-    }
-
-    /** An STS client signing with `credentials`, made once per credentials, region and endpoint. */
-    assumer(credentials: Credentials, limits: CallLimits, region: string, endpoint: string | undefined, network: NetworkInputs): StsClient {
-        let clients = this.assumers.get(credentials);
-        if (!clients) {
-            clients = new Map();
-            this.assumers.set(credentials, clients);
-        }
-        const key = JSON.stringify([limits, region, endpoint ?? "", network]);
-        let client = clients.get(key);
-        if (!client) {
-            client = new (sts().STSClient)(this.config("sts", limits, region, credentials, endpoint, network));
-            clients.set(key, client);
-        }
-        return client;
     }
 
     /** Ends every connection of the run's handlers. */
@@ -322,9 +298,9 @@ export function installSdkWarmUp(): void {
             });
             if (aws) {
                 setImmediate(() => {
-                    sts();
+                    quietly(sts);
                     loadReadersSoon();
-                    setImmediate(rehearse);
+                    setImmediate(() => quietly(rehearse));
                 });
             }
         } catch {
@@ -346,14 +322,26 @@ function rehearse(): void {
     // A guard for no service at all refuses every destination, genuine AWS hosts included.
     const refuseAll = new GuardedRequestHandler(limits, { trust: new EndpointTrust([]), services: [] });
     const keys: Credentials = { accessKeyId: "AKIAREHEARSALNOTAKEY", secretAccessKey: "rehearsal-not-a-secret" };
-    const config = () => clientConfig(limits, "us-east-1", keys, "https://rehearsal.invalid", refuseAll, {}, runLoaders());
-    const calls = [
+    // Fixed settings: the rehearsal reads no file (the shared config is checked before any real call reads it).
+    const settings: RunLoaders = { useFipsEndpoint: async () => false, useDualstackEndpoint: async () => false, userAgentAppId: async () => undefined, authSchemePreference: async () => [] };
+    const config = () => clientConfig(limits, "us-east-1", keys, "https://rehearsal.invalid", refuseAll, {}, settings);
+    const calls: Array<() => Promise<unknown>> = [
         () => new (sts().STSClient)(config()).send(new (sts().AssumeRoleCommand)({ RoleArn: "arn:aws:iam::000000000000:role/rehearsal", RoleSessionName: "rehearsal" })),
         () => new (iam().IAMClient)(config()).send(new (iam().GetAccountSummaryCommand)({})),
         () => new (organizations().OrganizationsClient)(config()).send(new (organizations().DescribeOrganizationCommand)({})),
     ];
-    void calls.reduce((previous, call) => previous.then(() => call().then(() => undefined, () => undefined)), Promise.resolve())
+    // Each call ends in the guard's refusal (or, were a module missing, any error): all are ignored.
+    void calls.reduce((previous, call) => previous.then(() => call()).catch(() => undefined), Promise.resolve<unknown>(undefined))
         .finally(() => refuseAll.close());
+}
+
+/** Runs `work`, which only makes later work faster: whatever it throws is ignored. */
+function quietly(work: () => unknown): void {
+    try {
+        work();
+    } catch {
+        // The work it would have saved is done when needed, and reports its own errors then.
+    }
 }
 
 /** The SDK's loaders of {@link RunLoaders}, from the modules its clients use. */
@@ -382,8 +370,8 @@ export function loadReadersSoon(): void {
     if (!readersLoading) {
         readersLoading = true;
         setImmediate(() => {
-            iam();
-            setImmediate(() => organizations());
+            quietly(iam);
+            setImmediate(() => quietly(organizations));
         });
     }
 }

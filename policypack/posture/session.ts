@@ -7,7 +7,7 @@ import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
 import { EndpointTrust, accountKey } from "./trust";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
-import { resolveCredentials } from "./credentials";
+import { resolveCredentials, sharedResolution } from "./credentials";
 import { ClientPool, Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, DeadlineError, Step, classifyFailure } from "./failure";
@@ -31,8 +31,9 @@ export interface PostureOptions {
      */
     concurrency: number;
     /**
-     * Limit for each unit of work (identifying one target, reading one account), in seconds,
-     * counted from when the unit is asked for, so that waiting for a slot counts too.
+     * Limit for each unit of work (resolving one target's credentials, identifying it, reading one
+     * account), in seconds, counted from when the unit is asked for, so that waiting for a slot
+     * counts too.
      */
     timeoutSeconds: number;
     limits: CallLimits;
@@ -374,10 +375,13 @@ export class PostureSession {
         return this.bounded(s, deadlineAt, (signal) => call(this.clients(target, creds.value), signal), slot);
     }
 
-    /** The target's credentials, resolved once per target and run, as one unit of work of their own. */
+    /**
+     * The target's credentials, resolved once per run for every target with the same source and
+     * roles (again over a target's own route if that failed), as one unit of work of their own.
+     */
     private credentialsOf(target: Target): Promise<Outcome<Credentials>> {
-        return memo(this.cache.credentials, target.credentialsKey, () => this.bounded({ kind: "credentials" }, this.deadlineFromNow(),
-            (signal) => resolveCredentials(target, this.options.limits, this.cache, signal)));
+        return sharedResolution(this.cache.credentials, target.credentialsKey, target.routeKey, (o) => !o.ok,
+            () => this.bounded({ kind: "credentials" }, this.deadlineFromNow(), (signal) => resolveCredentials(target, this.options.limits, this.cache, signal)));
     }
 
     /** Clients with the target's credentials, sending through the run's shared request handlers. */

@@ -3,7 +3,7 @@ import { readProvider } from "../../policypack/discover/providers";
 import { ProviderSettings } from "../../policypack/discover/settings";
 import { attachRoute, classifyFailure } from "../../policypack/posture/failure";
 import { networkSettings, noProxyMatcher } from "../../policypack/posture/network";
-import { DEFAULT_CALL_LIMITS, clientConfig, guardedRequestHandler, iam, organizations, sts } from "../../policypack/posture/sdk";
+import { DEFAULT_CALL_LIMITS, GuardedRequestHandler, clientConfig, iam, organizations, sts } from "../../policypack/posture/sdk";
 import { AwsService, EndpointTrust, UntrustedEndpointError, isGenuineAwsHost } from "../../policypack/posture/trust";
 import { explainFailure } from "../../policypack/report/failures";
 import { redactorFor } from "../../policypack/report/redact";
@@ -81,7 +81,7 @@ describe("the SDK's FIPS and dual-stack endpoints are genuine hosts, without any
 
     /** Where the SDK would send a call: a guard that trusts nothing refuses it and names it. */
     async function resolvedHost(service: "sts" | "iam" | "organizations", region: string, variants: { useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean }): Promise<string> {
-        const config = clientConfig({ ...DEFAULT_CALL_LIMITS, maxAttempts: 1 }, region, { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "example" }, undefined, guardedRequestHandler(DEFAULT_CALL_LIMITS, { trust: new EndpointTrust([]), services: [] }), variants);
+        const config = clientConfig({ ...DEFAULT_CALL_LIMITS, maxAttempts: 1 }, region, { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "example" }, undefined, new GuardedRequestHandler(DEFAULT_CALL_LIMITS, { trust: new EndpointTrust([]), services: [] }), variants);
         try {
             if (service === "sts") {
                 await new (sts().STSClient)(config).send(new (sts().GetCallerIdentityCommand)({}));
