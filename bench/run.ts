@@ -68,6 +68,8 @@ interface PackRun {
     /** The calls other than sts:AssumeRole (the target counts those per account and organization). */
     awsCallsBesidesAssumeRole: number;
     peakRssMb: number;
+    /** CPU time the pack process used from its start to the end of AnalyzeStack (user + system). */
+    cpuMs: number;
     violations: number;
     /** Violations per policy name. */
     byPolicy: Record<string, number>;
@@ -140,6 +142,13 @@ function packConfig(orgRoleArn: string, common: Record<string, unknown>): Record
     };
 }
 
+/** User + system CPU time of a process so far (/proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    // After the command: state is field 3, utime field 14 and stime field 15 (1-based, proc(5)).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function peakRssMb(pid: number): number {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
@@ -209,6 +218,7 @@ async function runPack(dir: string, env: Record<string, string | undefined>, fak
             awsCalls: fake.calls.length - callsBefore,
             awsCallsBesidesAssumeRole: fake.calls.slice(callsBefore).filter((c) => c.action !== "AssumeRole").length,
             peakRssMb: peakRssMb(pack.pid),
+            cpuMs: cpuMs(pack.pid),
             violations: Object.values(byPolicy).reduce((a, b) => a + b, 0),
             byPolicy,
         };
@@ -352,7 +362,7 @@ async function hangingRow(fake: FakeAws, latency: number, n: number, timeoutSeco
 }
 
 function printTable(latency: number, rows: Row[]): void {
-    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "Analyze call median/p95 ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls (besides AssumeRole)", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "boto3 16 threads ms: session per account (one session)", "boto3 ÷ added"];
+    const header = ["accounts", "providers", "start-up ms (noop)", "Analyze ms (noop)", "Analyze call median/p95 ms (noop)", "AnalyzeStack ms (noop)", "added ms", "AWS calls (besides AssumeRole)", "calls/account", "violations (by policy)", "peak RSS MB (noop)", "CPU ms (noop)", "boto3 16 threads ms: session per account (one session)", "boto3 ÷ added"];
     const lines = rows.map((r) => [
         r.label ?? r.accounts, r.providers,
         `${r.pack.startupMs} (${r.noop.startupMs})`,
@@ -362,6 +372,7 @@ function printTable(latency: number, rows: Row[]): void {
         r.addedMs, `${r.pack.awsCalls} (${r.pack.awsCallsBesidesAssumeRole})`, r.callsPerAccount,
         `${r.pack.violations} (${Object.entries(r.pack.byPolicy).map(([name, n]) => `${name}: ${n}`).join(", ")})`,
         `${r.pack.peakRssMb} (${r.noop.peakRssMb})`,
+        `${r.pack.cpuMs} (${r.noop.cpuMs})`,
         r.boto3Ms === undefined ? (r.boto3Failed ? "failed" : "—") : `${r.boto3Ms} (${r.boto3SharedSessionMs ?? "—"})`,
         r.boto3OverAdded === undefined ? "—" : r.boto3OverAdded.toFixed(1),
     ].map(String));
