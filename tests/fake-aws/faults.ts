@@ -21,6 +21,8 @@ export interface FaultSpec {
     action?: string;
     /** Caller's account; omitted = any caller (including unsigned ones). */
     accountId?: string;
+    /** Request parameters the call must carry, e.g. `{ RoleArn }` of one AssumeRole; omitted = any. */
+    params?: Record<string, string>;
     kind: FaultKind;
     /** Delay for `latency`. */
     ms?: number;
@@ -65,9 +67,10 @@ export class FaultTable {
     }
 
     /** The first fault matching the call, consuming one of its `times`; undefined when none. */
-    take(action: string, accountId: string | undefined): FaultSpec | undefined {
+    take(action: string, accountId: string | undefined, params: Record<string, unknown> = {}): FaultSpec | undefined {
         const index = this.faults.findIndex(
-            ({ spec }) => (spec.action === undefined || spec.action === action) && (spec.accountId === undefined || spec.accountId === accountId),
+            ({ spec }) => (spec.action === undefined || spec.action === action) && (spec.accountId === undefined || spec.accountId === accountId)
+                && Object.entries(spec.params ?? {}).every(([k, v]) => params[k] === v),
         );
         if (index < 0) return undefined;
         const fault = this.faults[index];

@@ -226,7 +226,7 @@ export class FakeAws extends FakeAwsState {
             const caller = route.ownAuth ? undefined : authenticate(this, request, auth, protocol, route.unsigned);
             this.record(route, caller, request, route.ownAuth ? undefined : auth);
             if (this.globalLatencyMs > 0) await this.sleep(this.globalLatencyMs);
-            fault = this.faults.take(route.action, caller?.accountId);
+            fault = this.faults.take(route.action, caller?.accountId, route.params);
             switch (fault?.kind) {
                 case "hang":
                     return undefined;
