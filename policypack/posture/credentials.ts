@@ -10,7 +10,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ProfileFiles, Target } from "../discover/target";
 import { step, type Outcome } from "./calls";
-import { DeadlineError, MalformedAnswerError, NoCredentialsError, UnusableFileError, type Step } from "./failure";
+import { DeadlineError, MalformedAnswerError, NoCredentialsError, UnusableFileError, classifyFailure, mayDependOnRoute, type Step } from "./failure";
 import { lastHelperFailure, withHelperScope } from "./helpers";
 import { CallLimits, ClientPool, Credentials, GuardedRequestHandler, credentialProviders, smithyConfig, sts } from "./sdk";
 import { CREDENTIAL_SERVICES } from "./trust";
@@ -35,14 +35,14 @@ interface CheckedFiles {
 export interface CredentialsRun {
     pool: ClientPool;
     /** Base credentials by {@link Target.baseKey}: every role chain from one source starts from one resolution. */
-    bases: Map<string, Promise<Credentials>>;
+    bases: Map<string, Promise<Outcome<Credentials>>>;
 }
 
 /**
  * One resolution per key, whichever target asks, made over the first asker's route (its STS
- * region, proxies, FIPS and dual-stack settings): a later asker takes the result when it succeeded
- * and resolves again over its own route when it failed, so a provider with a broken route spoils
- * only itself. Askers of one route share one resolution.
+ * region, proxies, FIPS and dual-stack settings): a later asker takes the result unless `failed`
+ * says it failed, and then resolves again over its own route, so a provider with a broken route
+ * spoils only itself. Askers of one route share one resolution.
  */
 export function sharedResolution<T>(cache: Map<string, Promise<T>>, key: string, route: string, failed: (result: T) => boolean, resolve: () => Promise<T>): Promise<T> {
     const own = `${key} ${route}`;
@@ -70,13 +70,15 @@ export async function resolveCredentials(target: Target, limits: CallLimits, run
     // chains) with the profile's region and sso_region: only retries and the guarded handler pass.
     const chainConfig = () => ({ maxAttempts: limits.maxAttempts, requestHandler: run.pool.requestHandler(limits, CREDENTIAL_SERVICES, target.network) });
     const baseStep: Step = target.base.source === "web-identity" ? { kind: "web-identity", roleArn: target.base.webIdentity.roleArn } : { kind: "credentials" };
-    const resolved = sharedResolution(run.bases, target.baseKey, target.routeKey, () => false, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig, signal)));
+    const inTime = (e: unknown) => e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
+    const resolved = sharedResolution(run.bases, target.baseKey, target.routeKey, (o) => !o.ok && mayDependOnRoute(o.failure),
+        () => step(baseStep, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig, signal)).catch((e) => {
+            throw inTime(e);
+        })));
     // A resolution ended by its asker's deadline is not kept: the next asker starts afresh.
-    resolved.catch(() => signal.aborted && forget(run.bases, resolved));
-    let current = await step(baseStep, () => abortable(signal, () => resolved)
-        .catch((e) => {
-            throw e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
-        }));
+    void resolved.then((o) => !o.ok && signal.aborted && forget(run.bases, resolved));
+    // This asker may run out of time while it waits for a resolution another one started.
+    let current = await abortable(signal, () => resolved).catch((e): Outcome<Credentials> => ({ ok: false, failure: classifyFailure(baseStep, inTime(e)) }));
     for (const [i, role] of target.assumeRoles.entries()) {
         if (!current.ok) {
             break;

@@ -38,6 +38,19 @@ export type FailureKind =
     | "proxy-setting"
     | "unexpected";
 
+// Failures of the way a request travelled (proxy, network, region, TLS), not of the credentials.
+const ROUTE_FAILURES = new Set<FailureKind>(["network", "dns", "tls", "plain-http-port", "connection-refused", "proxy-auth", "proxy-setting", "not-aws-answer", "malformed-response", "service-error"]);
+
+/**
+ * Whether another route to the same service might not have met this failure: the request failed in
+ * transit or was answered by something other than AWS. An answer from AWS would be the same either
+ * way, and a unit out of time is not tried again (with hundreds of accounts hanging, retries would
+ * only fill the queue until the run's deadline).
+ */
+export function mayDependOnRoute(failure: CheckFailure): boolean {
+    return ROUTE_FAILURES.has(failure.kind);
+}
+
 /**
  * A step that failed; `detail` is AWS's or the SDK's words (or the pack's own), on one line. It
  * may still contain a provider's secret: the report removes secrets, then masks key shapes.

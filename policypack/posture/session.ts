@@ -10,7 +10,7 @@ import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClient
 import { resolveCredentials, sharedResolution } from "./credentials";
 import { ClientPool, Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
-import { CheckFailure, DeadlineError, Step, classifyFailure } from "./failure";
+import { CheckFailure, DeadlineError, Step, classifyFailure, mayDependOnRoute } from "./failure";
 import { VirtualMfaDevice, listAssignedVirtualMfaDevices } from "./mfaDevices";
 import { Limiter, concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
@@ -92,7 +92,7 @@ export class RunCache {
     /** The run's SDK request handlers and role-assuming STS clients. */
     readonly pool: ClientPool;
     /** Base credentials per source, before any role. */
-    readonly bases = new Map<string, Promise<Credentials>>();
+    readonly bases = new Map<string, Promise<Outcome<Credentials>>>();
     readonly credentials = new Map<string, Promise<Outcome<Credentials>>>();
     /** The readers (target keys) already tried for each shared answer. */
     readonly tried = new Map<string, Set<string>>();
@@ -377,10 +377,11 @@ export class PostureSession {
 
     /**
      * The target's credentials, resolved once per run for every target with the same source and
-     * roles (again over a target's own route if that failed), as one unit of work of their own.
+     * roles (again over a target's own route if the shared one failed in a way a route can cause),
+     * as one unit of work of their own.
      */
     private credentialsOf(target: Target): Promise<Outcome<Credentials>> {
-        return sharedResolution(this.cache.credentials, target.credentialsKey, target.routeKey, (o) => !o.ok,
+        return sharedResolution(this.cache.credentials, target.credentialsKey, target.routeKey, (o) => !o.ok && mayDependOnRoute(o.failure),
             () => this.bounded({ kind: "credentials" }, this.deadlineFromNow(), (signal) => resolveCredentials(target, this.options.limits, this.cache, signal)));
     }
 
