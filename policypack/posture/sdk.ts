@@ -366,7 +366,7 @@ let readersLoading = false;
  * the first request is on its way: loading them then overlaps that round trip (the AssumeRole an
  * account's reads wait for) instead of following it.
  */
-export function loadReadersSoon(): void {
+function loadReadersSoon(): void {
     if (!readersLoading) {
         readersLoading = true;
         setImmediate(() => {

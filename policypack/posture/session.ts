@@ -8,12 +8,11 @@ import { Target, targetOf, viaRole } from "../discover/target";
 import { EndpointTrust, accountKey } from "./trust";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
 import { resolveCredentials, sharedResolution } from "./credentials";
-import { ClientPool, Credentials } from "./sdk";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
 import { CheckFailure, DeadlineError, Step, classifyFailure, mayDependOnRoute } from "./failure";
 import { VirtualMfaDevice, listAssignedVirtualMfaDevices } from "./mfaDevices";
 import { Limiter, concurrencyLimit, withDeadline } from "./limits";
-import { CallLimits, DEFAULT_CALL_LIMITS } from "./sdk";
+import { CallLimits, ClientPool, Credentials, DEFAULT_CALL_LIMITS } from "./sdk";
 
 // Failures that belong to the reader's own credentials or permissions, not to the account: another
 // provider's reader may still get the account's answer.
