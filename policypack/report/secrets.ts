@@ -10,23 +10,75 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 // Shorter values cannot be removed from a message without mangling it; they are no real secret.
 const MIN_SECRET_LENGTH = 4;
-const MAX_SECRETS = 10_000;
-const MAX_SECRET_LENGTH = 1024 * 1024;
 
-// The secrets of each provider, by URN, as last sent by the engine.
-const byUrn = new Map<string, string[]>();
+/**
+ * How many distinct secret values, and characters in all, the pack keeps for one provider (a
+ * hostile stack can send megabytes). Both are above what a message is checked against for other
+ * providers (report/redact.ts), so a provider that had values dropped always has more than that.
+ */
+export const MAX_KEPT_VALUES = 40_000;
+/** See {@link MAX_KEPT_VALUES}. */
+export const MAX_KEPT_CHARS = 16_000_000;
 
-/** The secret values the engine sent in this provider's inputs (and the string parts of secret JSON text). */
-export function secretsOf(urn: string): readonly string[] {
-    return byUrn.get(urn) ?? [];
+/** Where {@link noteSecret} puts what it finds: a plain set, or a provider's bounded notes. */
+export interface SecretSink {
+    add(secret: string): unknown;
 }
 
 /**
- * Every secret the engine has sent in any AWS provider's inputs during this run: a message about
- * one provider can carry text read with another's credentials (an answer shared across providers).
+ * The secret values noted for one provider, kept up to {@link MAX_KEPT_VALUES} and
+ * {@link MAX_KEPT_CHARS}. What does not fit is counted, never forgotten: a message that would
+ * have to be checked against it is withheld instead.
  */
-export function allNotedSecrets(): readonly string[] {
-    return [...byUrn.values()].flat();
+export class SecretNotes implements SecretSink {
+    private readonly values = new Set<string>();
+    /** The values kept, each at least 4 characters long. */
+    readonly kept: ReadonlySet<string> = this.values;
+    private keptChars = 0;
+    /** How many values were not kept (Infinity when some could not even be counted). */
+    dropped = 0;
+    /** Their characters (Infinity when not known). */
+    droppedChars = 0;
+
+    /** Keeps `secret` if it fits, else counts it. */
+    add(secret: string): void {
+        if (this.values.has(secret)) {
+            return;
+        }
+        if (this.values.size >= MAX_KEPT_VALUES || this.keptChars + secret.length > MAX_KEPT_CHARS) {
+            this.dropped += 1;
+            this.droppedChars += secret.length;
+            return;
+        }
+        this.values.add(secret);
+        this.keptChars += secret.length;
+    }
+
+    /** Adds every value `other` kept, and counts what it did not keep. */
+    absorb(other: SecretNotes): void {
+        for (const secret of other.kept) {
+            this.add(secret);
+        }
+        this.dropped += other.dropped;
+        this.droppedChars += other.droppedChars;
+    }
+
+    /** Records that the provider's inputs could not be walked to the end: what was missed is unknown. */
+    markIncomplete(): void {
+        this.dropped = Number.POSITIVE_INFINITY;
+        this.droppedChars = Number.POSITIVE_INFINITY;
+    }
+}
+
+// The secrets of each provider, by URN, as last sent by the engine.
+const byUrn = new Map<string, SecretNotes>();
+
+/**
+ * Every AWS provider's secrets the engine has sent during this run, by URN: a message about one
+ * provider can carry text read with another's credentials (an answer shared across providers).
+ */
+export function notedSecrets(): ReadonlyMap<string, SecretNotes> {
+    return byUrn;
 }
 
 /** Forgets the secrets noted so far: a new stack analysis sends every provider again. */
@@ -35,69 +87,152 @@ export function forgetNotedSecrets(): void {
 }
 
 /** Adds a secret value, and every string inside it when it is JSON text, a list or an object, to `into`. */
-export function noteSecret(value: unknown, into: Set<string>): void {
-    if (into.size >= MAX_SECRETS) {
-        return;
-    }
-    if (typeof value === "string") {
-        if (value.length >= MIN_SECRET_LENGTH && value.length <= MAX_SECRET_LENGTH) {
-            into.add(value);
-        }
-        const text = value.trim();
-        if (text.startsWith("{") || text.startsWith("[") || text.startsWith("\"")) {
-            try {
-                noteParts(JSON.parse(text), into);
-            } catch {
-                // Not JSON: the whole string is already noted.
+export function noteSecret(value: unknown, into: SecretSink): void {
+    // A loop, not recursion: secret JSON nested ever so deep must not overflow the stack.
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+        const v = pending.pop();
+        if (typeof v === "string") {
+            if (v.length >= MIN_SECRET_LENGTH) {
+                into.add(v);
+            }
+            const text = v.trim();
+            if (text.startsWith("{") || text.startsWith("[") || text.startsWith("\"")) {
+                try {
+                    pending.push(JSON.parse(text));
+                } catch {
+                    // Not JSON: the whole string is already noted.
+                }
+            }
+        } else if (typeof v === "number" && Number.isFinite(v)) {
+            pending.push(String(v));
+        } else if (Array.isArray(v)) {
+            for (const item of v) {
+                pending.push(item);
+            }
+        } else if (v !== null && typeof v === "object") {
+            for (const item of Object.values(v)) {
+                pending.push(item);
             }
         }
-    } else if (typeof value === "number" && Number.isFinite(value)) {
-        noteSecret(String(value), into);
-    } else {
-        noteParts(value, into);
     }
 }
 
-function noteParts(value: unknown, into: Set<string>): void {
-    if (Array.isArray(value)) {
-        value.forEach((v) => noteSecret(v, into));
-    } else if (value !== null && typeof value === "object") {
-        Object.values(value).forEach((v) => noteSecret(v, into));
-    } else if (typeof value === "string" || typeof value === "number") {
-        noteSecret(value, into);
+/** The form an error message gives a secret once its white space is folded (posture/failure.ts folds it). */
+function folded(secret: string): string {
+    return secret.replace(/\s+/g, " ").trim();
+}
+
+// A secret is filed under its last characters, a long one under more of them: the fewer secrets
+// share a bucket, the fewer are compared at each position of a message.
+const SHORT_KEY = MIN_SECRET_LENGTH;
+const LONG_KEY = 8;
+
+/**
+ * Finds every occurrence of any of many secrets in a text in one pass over the text: each window
+ * of the text is looked up among the secrets that end with it, so the cost grows with the text,
+ * not with the number of secrets (unless many of them end alike).
+ */
+export class SecretMatcher {
+    private readonly forms = new Set<string>();
+    private readonly short = new Map<string, string[]>();
+    private readonly long = new Map<string, string[]>();
+
+    /** Adds a secret, as written and with its white space folded. */
+    add(secret: string): void {
+        for (const form of [secret, folded(secret)]) {
+            if (form.length < MIN_SECRET_LENGTH || this.forms.has(form)) {
+                continue;
+            }
+            this.forms.add(form);
+            const [index, keyLength] = form.length >= LONG_KEY ? [this.long, LONG_KEY] : [this.short, SHORT_KEY];
+            const key = form.slice(-keyLength);
+            const bucket = index.get(key);
+            if (bucket) {
+                bucket.push(form);
+            } else {
+                index.set(key, [form]);
+            }
+        }
+    }
+
+    /**
+     * `text` with every occurrence of every secret replaced, except the secrets `spare` accepts.
+     * Occurrences that overlap become one replacement, so no part of a longer secret survives a
+     * shorter one inside it (the same as removing the longest first).
+     */
+    remove(text: string, replacement: string, spare: (secret: string) => boolean = () => false): string {
+        const spans: Array<[number, number]> = [];
+        const find = (index: Map<string, string[]>, keyLength: number, end: number) => {
+            const bucket = index.size > 0 ? index.get(text.slice(end - keyLength, end)) : undefined;
+            if (bucket === undefined) {
+                return;
+            }
+            for (const form of bucket) {
+                const start = end - form.length;
+                if (start >= 0 && text.startsWith(form, start) && !spare(form)) {
+                    spans.push([start, end]);
+                }
+            }
+        };
+        for (let end = SHORT_KEY; end <= text.length; end++) {
+            find(this.short, SHORT_KEY, end);
+            if (end >= LONG_KEY) {
+                find(this.long, LONG_KEY, end);
+            }
+        }
+        if (spans.length === 0) {
+            return text;
+        }
+        spans.sort((a, b) => a[0] - b[0]);
+        let out = "";
+        let at = 0;
+        let [start, end] = spans[0];
+        for (const [s, e] of spans.slice(1)) {
+            if (s < end) {
+                end = Math.max(end, e);
+            } else {
+                out += text.slice(at, start) + replacement;
+                at = end;
+                [start, end] = [s, e];
+            }
+        }
+        return out + text.slice(at, start) + replacement + text.slice(end);
     }
 }
 
 /**
- * Removes every one of `secrets` from `text`, longest first, also in the form an error message
- * gives them once its white space is folded to single spaces (posture/failure.ts folds it).
+ * Removes every one of `secrets` from `text` (longest first: no part of a longer secret survives a
+ * shorter one inside it), also in the form an error message gives them once its white space is
+ * folded to single spaces.
  */
 export function removeSecrets(text: string, secrets: Iterable<string>, replacement: string): string {
-    const forms = new Set<string>();
+    const matcher = new SecretMatcher();
     for (const secret of secrets) {
-        forms.add(secret);
-        forms.add(secret.replace(/\s+/g, " ").trim());
+        matcher.add(secret);
     }
-    let out = text;
-    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-        if (form.length >= MIN_SECRET_LENGTH && form.length <= out.length && out.includes(form)) {
-            out = out.split(form).join(replacement);
-        }
-    }
-    return out;
+    return matcher.remove(text, replacement);
 }
 
 /** Walks engine-encoded properties and notes the value of every secret wrapper. */
-function collect(value: unknown, into: Set<string>): void {
-    if (Array.isArray(value)) {
-        value.forEach((v) => collect(v, into));
-    } else if (value !== null && typeof value === "object") {
-        const obj = value as Record<string, unknown>;
-        if (obj[SIG_KEY] === SECRET_SIG) {
-            noteSecret(obj.value, into);
-            return;
+function collect(value: unknown, into: SecretSink): void {
+    const pending: unknown[] = [value];
+    while (pending.length > 0) {
+        const v = pending.pop();
+        if (Array.isArray(v)) {
+            for (const item of v) {
+                pending.push(item);
+            }
+        } else if (v !== null && typeof v === "object") {
+            const obj = v as Record<string, unknown>;
+            if (obj[SIG_KEY] === SECRET_SIG) {
+                noteSecret(obj.value, into);
+            } else {
+                for (const item of Object.values(obj)) {
+                    pending.push(item);
+                }
+            }
         }
-        Object.values(obj).forEach((v) => collect(v, into));
     }
 }
 
@@ -135,9 +270,14 @@ export function installSecretCollector(isProviderType: (type: string) => boolean
                 walked.add(struct);
                 try {
                     if (isProviderType(this.getType())) {
-                        const found = new Set<string>();
-                        collect((struct as { toJavaScript(): unknown }).toJavaScript(), found);
-                        byUrn.set(this.getUrn(), [...found]);
+                        // Noted before the walk: a walk that fails leaves the provider marked, not unknown.
+                        const notes = new SecretNotes();
+                        byUrn.set(this.getUrn(), notes);
+                        try {
+                            collect((struct as { toJavaScript(): unknown }).toJavaScript(), notes);
+                        } catch {
+                            notes.markIncomplete();
+                        }
                     }
                 } catch {
                     // Never let the collector break analysis.
