@@ -17,7 +17,7 @@ import { refusedOverride } from "../posture/trust";
 import { deadlineMessage, invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { redactorFor } from "../report/redact";
 import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
-import { beforeDeadline, configErrorMessage, policyFields, reachable, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
+import { beforeDeadline, configErrorMessage, knownProviders, policyFields, reachable, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
 
 const NAME = "aws-root-mfa-before-deploy";
 
@@ -65,12 +65,13 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
     const discovered = readProvider({ type: args.type, urn: args.urn, name: args.name, props: args.props });
     const reportAbout = safeReporter(reportViolation, redactorFor([discovered]));
     const report = (message: string) => reportAbout(message, [discovered.provider]);
-    if (discovered.status === "unknown") {
-        // Not expected outside preview; @pulumi/policy reports it as "can't run during preview".
-        throw discovered.error;
-    }
     if (discovered.status === "invalid") {
         report(invalidProviderMessage(discovered));
+        return;
+    }
+    // In an update every input is known: an unknown one fails closed here, at the gate's level.
+    const [known] = knownProviders([discovered], reportAbout).ready;
+    if (!known) {
         return;
     }
     let config: CommonConfig;
@@ -80,14 +81,14 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
         report(configErrorMessage(NAME, e));
         return;
     }
-    if (reachable([discovered], config, reportAbout).length === 0) {
+    if (reachable([known], config, reportAbout).length === 0) {
         return;
     }
     // The same bound as a stack analysis: identifying, then reading, each within timeoutSeconds.
     const deadline = Date.now() + (2 * config.posture.timeoutSeconds + 1) * 1000;
     try {
         const session = sharedSession(config.posture, "resource");
-        const located = await beforeDeadline(session.locate([discovered], (id) => exemptionFor(id, config.exemptions, todayUtc()).status === "active"), deadline);
+        const located = await beforeDeadline(session.locate([known], (id) => exemptionFor(id, config.exemptions, todayUtc()).status === "active"), deadline);
         if (located.late) {
             report(unidentifiedMessage([discovered.provider], classifyFailure({ kind: "identify" }, new DeadlineError(config.posture.timeoutSeconds))));
             return;
@@ -95,7 +96,7 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
         for (const u of located.value.unidentified) {
             report(unidentifiedMessage(u.providers, u.failure));
         }
-        const settings = new Map([[discovered.provider.urn, discovered.settings]]);
+        const settings = new Map([[known.provider.urn, known.settings]]);
         await Promise.all(located.value.accounts.map(async (account) => {
             const result = await beforeDeadline(rootMfaAccountMessage(session, config, account, settings), deadline);
             const message = result.late ? deadlineMessage(account.accountId, account.providers, "root MFA", config.posture.timeoutSeconds) : result.value;

@@ -3,13 +3,14 @@
  * providers, keep secrets out of every message, never let an error escape as a gRPC error, and
  * surface providers unknown during preview only after every known account was reported.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, PolicyComplianceFramework, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } from "../config";
 import { SharedSettingDisagreement, withSharedSettings } from "../sharedConfig";
-import { InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
+import { DiscoveredProvider, InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
-import { deadlineMessage, describeExpiredExemption, describeProviders, invalidProviderMessage, unidentifiedMessage, untrustedEndpointMessage } from "../report/messages";
+import { deadlineMessage, describeExpiredExemption, describeProviders, invalidProviderMessage, unidentifiedMessage, unknownInUpdateMessage, untrustedEndpointMessage } from "../report/messages";
 import { refusedOverride } from "../posture/trust";
 import { Redactor, redactorFor } from "../report/redact";
 
@@ -66,9 +67,9 @@ export async function runStackCheck(
     for (const d of disagreements) {
         report(sharedSettingMessage(policyName, d), []);
     }
-    const ready = reachable(discovered.filter((p): p is ReadyProvider => p.status === "ready"), config, report);
+    const { ready: known, unknown } = knownProviders(discovered, report);
+    const ready = reachable(known, config, report);
     const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
-    const unknown = discovered.filter((p): p is UnknownProvider => p.status === "unknown");
     try {
         const session = sharedSession(config.posture, "stack");
         await check({ config, ready, invalid, session, deadline: session.stackDeadline(), report });
@@ -79,6 +80,35 @@ export async function runStackCheck(
     if (unknown.length > 0) {
         throw unknownProvidersError(unknown);
     }
+}
+
+/**
+ * The providers that can be checked now, and those to report as unknown at the end. In preview an
+ * input that decides the account, unknown, makes the provider unknown (reported after every
+ * other account, as "can't run during preview"), and other unknown inputs are ignored. Outside
+ * preview every input is known by the time a provider is used: one that is not fails closed, at
+ * the policy's level, now.
+ */
+export function knownProviders(discovered: readonly DiscoveredProvider[], report: (message: string, about: readonly ProviderRef[]) => void): { ready: ReadyProvider[]; unknown: UnknownProvider[] } {
+    const preview = pulumi.runtime.isDryRun();
+    const ready: ReadyProvider[] = [];
+    const unknown: UnknownProvider[] = [];
+    for (const p of discovered) {
+        if (p.status === "unknown") {
+            if (preview) {
+                unknown.push(p);
+            } else {
+                report(unknownInUpdateMessage(p.provider, [p.input]), [p.provider]);
+            }
+        } else if (p.status === "ready") {
+            if (!preview && p.settings.unknownInputs.length > 0) {
+                report(unknownInUpdateMessage(p.provider, p.settings.unknownInputs), [p.provider]);
+            } else {
+                ready.push(p);
+            }
+        }
+    }
+    return { ready, unknown };
 }
 
 /**

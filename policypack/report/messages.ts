@@ -61,6 +61,18 @@ export function invalidProviderMessage(p: InvalidProvider): string {
     );
 }
 
+/**
+ * A provider with an input still unknown in an update (or in a check outside preview): every
+ * input is known by then, so it fails closed rather than waiting for a value that will not come.
+ */
+export function unknownInUpdateMessage(provider: ProviderRef, inputs: readonly string[]): string {
+    const which = inputs.map((i) => `"${i}"`).join(", ");
+    return lines(
+        `The AWS account of ${describeProviders([provider])} was not checked: its input${inputs.length === 1 ? "" : "s"} ${which} ${inputs.length === 1 ? "is" : "are"} unknown in an update, where every input of a provider is known before it is used; the policy fails closed.`,
+        "What to do: make the input a value known when the provider is created (not the output of a resource created in the same update), then run the update again.",
+    );
+}
+
 /** A provider an untrusted endpoint override would send elsewhere: no request was made; it fails closed. */
 export function untrustedEndpointMessage(providers: readonly ProviderRef[], override: EndpointOverride): string {
     const origin = originOf(override.url) ?? "a URL that is not http(s)";
