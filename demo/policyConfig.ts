@@ -7,13 +7,17 @@ import type { PolicyPackConfig } from "../tests/harness/engine";
 /** The pack's policies the demo configures (the same settings for each). */
 const POLICIES = ["aws-root-mfa-enabled", "aws-root-credentials-centralized", "aws-root-mfa-before-deploy"];
 
-/** The demo's `--policy-pack-config`, trusting the local AWS-compatible endpoint at `endpointUrl`. */
-export function demoPolicyConfig(endpointUrl: string): PolicyPackConfig {
+/**
+ * The demo's `--policy-pack-config`, trusting the local AWS-compatible endpoint at `endpointUrl`
+ * and, when it serves https, the CA in `caFile` that signed its certificate.
+ */
+export function demoPolicyConfig(endpointUrl: string, caFile?: string): PolicyPackConfig {
     const shared = {
         timeoutSeconds: 10,
-        // TRUSTED ENDPOINTS: the pack may send requests only to the endpoint overrides listed here
-        // (issue 8). Until the config schema declares the property, the pack ignores it.
+        // The pack sends requests only to genuine AWS endpoints and to those listed here.
         trustedEndpoints: [endpointUrl],
+        // And verifies TLS against Node's root CAs plus these files (never the environment's).
+        ...(caFile ? { trustedCaBundles: [caFile] } : {}),
     };
     return Object.fromEntries(POLICIES.map((name) => [name, { ...shared }]));
 }

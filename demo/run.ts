@@ -77,10 +77,10 @@ function stackUrn(): string {
 }
 
 /** Replays a preview: ConfigureStack, GetAnalyzerInfo, Configure, Analyze per resource, AnalyzeStack. */
-async function preview(pack: PackProcess, resources: StackResource[], endpointUrl: string): Promise<{ version: string; diagnostics: Diagnostic[] }> {
+async function preview(pack: PackProcess, resources: StackResource[], endpointUrl: string, caFile: string | undefined): Promise<{ version: string; diagnostics: Diagnostic[] }> {
     await pack.configureStack();
     const info = await pack.getAnalyzerInfo();
-    await pack.configure(demoPolicyConfig(endpointUrl));
+    await pack.configure(demoPolicyConfig(endpointUrl, caFile));
     const diagnostics: Diagnostic[] = [];
     for (const r of resources) {
         diagnostics.push(...await pack.analyze(r));
@@ -103,7 +103,8 @@ async function main(): Promise<number> {
         console.error("The compiled pack (bin/index.js) is missing: run `npm ci` (or `npm run build`) first, then `npm run demo`.");
         return 2;
     }
-    const fake = await FakeAws.start();
+    // https, as AWS is: the pack trusts the endpoint's test CA through trustedCaBundles.
+    const fake = await FakeAws.start({ tls: true });
     let pack: PackProcess | undefined;
     try {
         const { accessKeyId, secretAccessKey, roleArns } = sampleOrganization(fake);
@@ -117,7 +118,7 @@ async function main(): Promise<number> {
             dryRun: true,
             env: awsEnv(fake, { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey }),
         });
-        const { version, diagnostics } = await preview(pack, sampleStack(roleArns), fake.url);
+        const { version, diagnostics } = await preview(pack, sampleStack(roleArns), fake.url, fake.caFile);
         const findings = diagnostics.map((d) => ({ ...d, urn: d.urn || stackUrn() }));
         process.stdout.write(policiesBlock({ name: "aws-root-mfa", version, localPath: path.relative(process.cwd(), PACK_DIR) || "." }, findings));
         console.log(summaryLine(diagnostics, ACCOUNTS.length, (performance.now() - started) / 1000));

@@ -62,6 +62,12 @@ export const commonSchemaProperties: PolicyConfigSchema["properties"] = {
         items: { type: "string", pattern: ENDPOINT_URL },
         description: "Endpoints besides genuine AWS ones that the pack may send requests to, such as a private AWS-compatible endpoint (LocalStack): URLs whose scheme, host and port an endpoint override must match to be followed (provider endpoints, AWS_ENDPOINT_URL*, a profile's endpoint_url). An override that matches none gets no request: the providers that use it fail closed.",
     },
+    trustedCaBundles: {
+        type: "array",
+        default: [],
+        items: { type: "string", pattern: "^/" },
+        description: "Absolute paths of PEM files of certificate authorities the pack trusts for TLS, besides Node's bundled roots: a TLS-inspecting corporate proxy's CA, the CA of a trusted private endpoint. Certificate authorities from the environment (AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE) or the stack (a provider's customCaBundle) are never trusted. To trust the machine's own store, list its file (e.g. /etc/ssl/certs/ca-certificates.crt).",
+    },
     timeoutSeconds: {
         type: "number",
         minimum: 1,
@@ -120,7 +126,7 @@ export function readCommonConfig(raw: Record<string, unknown>): CommonConfig {
         auditRoleFor: read(() => readAuditRole(raw.auditRoleArn), () => undefined),
         posture: {
             ...DEFAULT_POSTURE_OPTIONS,
-            trust: read(() => readTrustedEndpoints(raw.trustedEndpoints), DEFAULT_POSTURE_OPTIONS.trust),
+            trust: read(() => new EndpointTrust(readTrustedEndpoints(raw.trustedEndpoints), readCaBundles(raw.trustedCaBundles)), DEFAULT_POSTURE_OPTIONS.trust),
             timeoutSeconds: read(() => readNumber(raw, "timeoutSeconds", DEFAULT_POSTURE_OPTIONS.timeoutSeconds, 1, 300, false), 0),
             concurrency: read(() => readNumber(raw, "concurrency", DEFAULT_POSTURE_OPTIONS.concurrency, 1, 256, true), 0),
         },
@@ -142,9 +148,9 @@ function readNumber(raw: Record<string, unknown>, key: string, fallback: number,
     return v;
 }
 
-function readTrustedEndpoints(v: unknown): EndpointTrust {
+function readTrustedEndpoints(v: unknown): string[] {
     if (v === undefined || v === null) {
-        return new EndpointTrust([]);
+        return [];
     }
     if (!Array.isArray(v)) {
         throw new ConfigError("trustedEndpoints", "must be a list of http(s) URLs");
@@ -154,7 +160,22 @@ function readTrustedEndpoints(v: unknown): EndpointTrust {
             throw new ConfigError(`trustedEndpoints[${i}]`, "must be an http(s) URL without user name or password, e.g. http://127.0.0.1:4566");
         }
     });
-    return new EndpointTrust(v as string[]);
+    return v as string[];
+}
+
+function readCaBundles(v: unknown): string[] {
+    if (v === undefined || v === null) {
+        return [];
+    }
+    if (!Array.isArray(v)) {
+        throw new ConfigError("trustedCaBundles", "must be a list of absolute paths of PEM files");
+    }
+    v.forEach((path, i) => {
+        if (typeof path !== "string" || !path.startsWith("/")) {
+            throw new ConfigError(`trustedCaBundles[${i}]`, "must be the absolute path of a PEM file, e.g. /etc/ssl/certs/corporate-ca.pem");
+        }
+    });
+    return v as string[];
 }
 
 function readExemptions(v: unknown): Exemption[] {

@@ -1,5 +1,5 @@
 /**
- * One configuration, not several that drift. The settings every policy shares (trusted endpoints,
+ * One configuration, not several that drift. The settings every policy shares (trusted endpoints and CAs,
  * the organization and audit roles, time limits, concurrency, exemptions) are set once: a policy
  * that leaves one at its default takes the value another policy of the pack sets. When two
  * policies set different values, each keeps its own and the policies that set them say so.
@@ -11,7 +11,7 @@ import { analyzerMessages } from "./analyzerMessages";
 import { commonSchemaProperties } from "./config";
 
 /** The settings every policy of the pack shares. */
-export const SHARED_SETTINGS = ["trustedEndpoints", "organizationRoleArn", "auditRoleArn", "timeoutSeconds", "concurrency", "exemptions"] as const;
+export const SHARED_SETTINGS = ["trustedEndpoints", "trustedCaBundles", "organizationRoleArn", "auditRoleArn", "timeoutSeconds", "concurrency", "exemptions"] as const;
 
 /** Each policy's config properties, as last configured. */
 let packConfig: ReadonlyMap<string, Record<string, unknown>> = new Map();

@@ -1,7 +1,7 @@
 /**
  * The README agrees with the code: its policy table gives each policy's default enforcement level
- * and severity as the policy declares them, and its configuration table each setting's default as
- * the config schema declares it.
+ * and severity as the policy declares them, its configuration table each setting's default as
+ * the config schema declares it, and each row of its profile table names a test that exists.
  */
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -35,4 +35,20 @@ describe("README", () => {
             assert.equal(fallback, expected);
         });
     }
+
+    it("names, in each row of the profile table, a test of that shape", () => {
+        const start = README.indexOf("### Profiles as the provider reads them");
+        assert.ok(start >= 0, "README has the profile table");
+        const lines = README.slice(start).split("\n");
+        const header = lines.findIndex((l) => l.startsWith("| Profile shape |"));
+        const end = lines.findIndex((l, i) => i > header && !l.startsWith("|"));
+        const rows = lines.slice(header + 2, end);
+        const titles = [path.join("engine", "profiles.test.ts"), path.join("unit", "credentialChain.test.ts")]
+            .map((f) => readFileSync(path.resolve(__dirname, f), "utf8")).join("\n");
+        assert.ok(header >= 0 && rows.length >= 10, "the profile table has its rows");
+        for (const line of rows) {
+            const test = line.split("|").slice(1, -1).map((c) => c.trim())[2];
+            assert.ok(titles.includes(`"${test}`), `a test whose title starts with "${test}" (row: ${line.slice(0, 60)}…)`);
+        }
+    });
 });

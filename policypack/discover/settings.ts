@@ -4,6 +4,7 @@
  */
 import { FORMATS, InputError, asObject, asStringList, checked, fieldString, readString, readStructured, describeType } from "./inputs";
 import { parseRoleArn } from "./roleArn";
+import { isUnknownValueError } from "./unknown";
 
 /** One entry of the provider's `assumeRoles`, as sts:AssumeRole takes it. */
 export interface AssumeRoleSpec {
@@ -72,6 +73,47 @@ export interface ProviderSettings {
     allowedAccountIds?: string[];
     forbiddenAccountIds?: string[];
     network: NetworkInputs;
+    /** Where the provider asks the instance metadata service for credentials, if at all. */
+    instanceMetadata: InstanceMetadataInputs;
+    /**
+     * Inputs unknown during preview that do not decide the account (proxies, account id lists,
+     * FIPS …): ignored in preview, a reason to fail closed in an update.
+     */
+    unknownInputs: string[];
+}
+
+/** The provider's instance metadata inputs: `skipMetadataApiCheck` turns it off. */
+export interface InstanceMetadataInputs {
+    disabled?: boolean;
+    endpoint?: string;
+    endpointMode?: string;
+}
+
+/**
+ * The inputs that decide which account a provider deploys into, or how its credentials are
+ * found: an unknown one makes the account unknown in preview. Any other input, unknown, is
+ * ignored in preview.
+ */
+export const ACCOUNT_INPUTS: ReadonlySet<string> = new Set([
+    "accessKey", "secretKey", "token", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "sharedCredentialsFile",
+    "assumeRoles", "assumeRole", "assumeRoleWithWebIdentity", "region", "stsRegion", "endpoints",
+    "skipMetadataApiCheck", "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode",
+]);
+
+/**
+ * Reads an input that does not decide the account: when it is unknown during preview, it is
+ * noted in `unknown` and read as absent.
+ */
+function unlessUnknown<T>(input: string, unknown: string[], read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (e) {
+        if (isUnknownValueError(e)) {
+            unknown.push(input);
+            return undefined;
+        }
+        throw e;
+    }
 }
 
 /**
@@ -79,6 +121,8 @@ export interface ProviderSettings {
  * and lets @pulumi/policy's UnknownValueError through for an input unknown during preview.
  */
 export function parseAwsProviderInputs(props: Record<string, unknown>): ProviderSettings {
+    const unknownInputs: string[] = [];
+    const list = (input: string) => unlessUnknown(input, unknownInputs, () => asStringList(readStructured(props, input), input));
     return {
         region: checked(readString(props, "region"), "region", FORMATS.region),
         profile: readString(props, "profile"),
@@ -89,22 +133,31 @@ export function parseAwsProviderInputs(props: Record<string, unknown>): Provider
         webIdentity: parseWebIdentity(readStructured(props, "assumeRoleWithWebIdentity")),
         endpoints: parseEndpoints(readStructured(props, "endpoints")),
         stsRegion: checked(readString(props, "stsRegion"), "stsRegion", FORMATS.region),
-        allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
-        forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
-        network: parseNetwork(props),
+        allowedAccountIds: list("allowedAccountIds"),
+        forbiddenAccountIds: list("forbiddenAccountIds"),
+        network: parseNetwork(props, unknownInputs),
+        instanceMetadata: {
+            disabled: readBoolean(props, "skipMetadataApiCheck"),
+            endpoint: readString(props, "ec2MetadataServiceEndpoint"),
+            endpointMode: readString(props, "ec2MetadataServiceEndpointMode"),
+        },
+        unknownInputs,
     };
 }
 
-/** The proxy, CA bundle, FIPS and dual-stack inputs of pulumi-aws. */
-function parseNetwork(props: Record<string, unknown>): NetworkInputs {
-    const network: NetworkInputs = {
+/** The proxy, CA bundle, FIPS and dual-stack inputs of pulumi-aws (none decides the account). */
+function parseNetwork(props: Record<string, unknown>, unknown: string[]): NetworkInputs {
+    const text = (input: "httpProxy" | "httpsProxy" | "noProxy" | "customCaBundle") => unlessUnknown(input, unknown, () =>
         // Present but empty is a choice (no proxy), unlike absent.
-        httpProxy: props.httpProxy === "" ? "" : readString(props, "httpProxy"),
-        httpsProxy: props.httpsProxy === "" ? "" : readString(props, "httpsProxy"),
-        noProxy: readString(props, "noProxy"),
-        customCaBundle: readString(props, "customCaBundle"),
-        useFipsEndpoint: readBoolean(props, "useFipsEndpoint"),
-        useDualstackEndpoint: readBoolean(props, "useDualstackEndpoint"),
+        (input === "httpProxy" || input === "httpsProxy") && props[input] === "" ? "" : readString(props, input));
+    const flag = (input: string) => unlessUnknown(input, unknown, () => readBoolean(props, input));
+    const network: NetworkInputs = {
+        httpProxy: text("httpProxy"),
+        httpsProxy: text("httpsProxy"),
+        noProxy: text("noProxy"),
+        customCaBundle: text("customCaBundle"),
+        useFipsEndpoint: flag("useFipsEndpoint"),
+        useDualstackEndpoint: flag("useDualstackEndpoint"),
     };
     for (const input of ["httpProxy", "httpsProxy"] as const) {
         const url = network[input];
@@ -170,6 +223,8 @@ function requiredRoleArn(obj: Record<string, unknown>, input: string): string {
  * is the Cloud Control role for resource operations and does not change the provider's credentials.
  */
 export function parseAwsNativeProviderInputs(props: Record<string, unknown>): ProviderSettings {
+    const unknownInputs: string[] = [];
+    const list = (input: string) => unlessUnknown(input, unknownInputs, () => asStringList(readStructured(props, input), input));
     const assumeRole = readStructured(props, "assumeRole");
     const credentialsFile = readString(props, "sharedCredentialsFile");
     return {
@@ -179,9 +234,11 @@ export function parseAwsNativeProviderInputs(props: Record<string, unknown>): Pr
         sharedCredentialsFiles: credentialsFile ? [credentialsFile] : undefined,
         assumeRoles: assumeRole === undefined ? [] : [parseAssumeRole(assumeRole, "assumeRole")],
         endpoints: parseEndpoints(readStructured(props, "endpoints")),
-        allowedAccountIds: asStringList(readStructured(props, "allowedAccountIds"), "allowedAccountIds"),
-        forbiddenAccountIds: asStringList(readStructured(props, "forbiddenAccountIds"), "forbiddenAccountIds"),
+        allowedAccountIds: list("allowedAccountIds"),
+        forbiddenAccountIds: list("forbiddenAccountIds"),
         network: {},
+        instanceMetadata: {},
+        unknownInputs,
     };
 }
 

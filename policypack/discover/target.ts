@@ -1,24 +1,12 @@
 /**
- * From a provider's settings to a target: the credentials to use (as plain data, resolved later by
- * the AWS SDK's own providers), the region, and — when a role is assumed — the account and
- * partition the last role names, known without any call.
+ * From a provider's settings to a target: the inputs that decide its credentials (resolved later,
+ * the provider's way: discover/credentialChain.ts), the region, and — when a role is assumed — the
+ * account and partition the last role names, known without any call.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { AssumeRoleSpec, NetworkInputs, ProviderSettings, ServiceEndpoints, StaticKeys, WebIdentitySpec } from "./settings";
+import type { ProviderCredentialInputs } from "./credentialChain";
+import { AssumeRoleSpec, InstanceMetadataInputs, NetworkInputs, ProviderSettings, ServiceEndpoints } from "./settings";
 import { defaultRegionOf, parseRoleArn } from "./roleArn";
-
-/** Where the base credentials come from, before any role is assumed. */
-export type BaseCredentials =
-    | { source: "web-identity"; webIdentity: WebIdentitySpec }
-    | { source: "static"; keys: StaticKeys }
-    | { source: "profile"; profile: string }
-    | { source: "default-chain" };
-
-/** The shared config and credentials files the provider names (only the first of each reaches the SDK). */
-export interface ProfileFiles {
-    configFile?: string;
-    credentialsFile?: string;
-}
 
 /** How to reach one account: everything the posture stage needs to make its calls. */
 export interface Target {
@@ -26,10 +14,10 @@ export interface Target {
     key: string;
     /**
      * Equal for targets whose credentials are the same whatever their region: the same base
-     * source, files, roles and STS endpoint override. Credentials are resolved once per this key.
+     * inputs, roles and STS endpoint override. Credentials are resolved once per this key.
      */
     credentialsKey: string;
-    /** Equal for targets whose base credentials (before any role) are the same: resolved once per run. */
+    /** Equal for targets whose base credentials (before any of their assumeRoles) are the same: resolved once per run. */
     baseKey: string;
     /**
      * Equal for targets that reach STS the same way: the STS region and the network inputs
@@ -37,11 +25,17 @@ export interface Target {
      * over the first asker's; a target whose route differs retries over its own when that failed.
      */
     routeKey: string;
-    base: BaseCredentials;
-    files: ProfileFiles;
+    /** The provider's inputs that decide its base credentials (discover/credentialChain.ts decides how). */
+    credentialInputs: ProviderCredentialInputs;
+    /** The provider's instance metadata inputs. */
+    instanceMetadata: InstanceMetadataInputs;
     assumeRoles: AssumeRoleSpec[];
-    region: string;
-    stsRegion: string;
+    /** The provider's region, else AWS_REGION / AWS_DEFAULT_REGION; undefined lets the profile's apply. */
+    region?: string;
+    /** The region of the partition the last role names (us-east-1 when none). */
+    defaultRegion: string;
+    /** The provider's `stsRegion`, when set. */
+    stsRegion?: string;
     endpoints: ServiceEndpoints;
     /** The provider's proxy, CA bundle, FIPS and dual-stack inputs. */
     network: NetworkInputs;
@@ -61,32 +55,27 @@ export interface TargetEnv {
 // Salted per process so even the hash of a secret means nothing outside this run.
 const salt = randomBytes(16);
 
-/**
- * Builds the target of a provider, mirroring the provider's own precedence of credential sources
- * (aws-sdk-go-base v2): its static keys win, and then its web identity (which is ignored when
- * static keys are set), then its profile, then the environment (posture/credentials.ts ranks it).
- */
+/** Builds the target of a provider. */
 export function targetOf(settings: ProviderSettings, env: TargetEnv = process.env): Target {
-    const files: ProfileFiles = { configFile: settings.sharedConfigFiles?.[0], credentialsFile: settings.sharedCredentialsFiles?.[0] };
-    const base: BaseCredentials = settings.staticKeys
-        ? { source: "static", keys: settings.staticKeys }
-        : settings.webIdentity
-            ? { source: "web-identity", webIdentity: settings.webIdentity }
-            : settings.profile
-                ? { source: "profile", profile: settings.profile }
-                : { source: "default-chain" };
-    // The last role assumed names the account: the last of assumeRoles, else the web identity role.
-    const webIdentityRole = base.source === "web-identity" ? base.webIdentity.roleArn : undefined;
+    const credentialInputs: ProviderCredentialInputs = {
+        staticKeys: settings.staticKeys,
+        webIdentity: settings.webIdentity,
+        profile: settings.profile,
+        sharedConfigFiles: settings.sharedConfigFiles,
+        sharedCredentialsFiles: settings.sharedCredentialsFiles,
+    };
+    // The last role assumed names the account: the last of assumeRoles, else the web identity role
+    // (unless static keys win over it, as in the provider).
+    const webIdentityRole = settings.staticKeys ? undefined : settings.webIdentity?.roleArn;
     const lastRoleArn = settings.assumeRoles[settings.assumeRoles.length - 1]?.roleArn ?? webIdentityRole;
     const roleLocation = lastRoleArn ? parseRoleArn(lastRoleArn) : undefined;
-    const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION
-        || defaultRegionOf(roleLocation?.partition ?? "aws");
     const target: Omit<Target, Keys> = {
-        base,
-        files,
+        credentialInputs,
+        instanceMetadata: settings.instanceMetadata,
         assumeRoles: settings.assumeRoles,
-        region,
-        stsRegion: settings.stsRegion || region,
+        region: settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+        defaultRegion: defaultRegionOf(roleLocation?.partition ?? "aws"),
+        stsRegion: settings.stsRegion,
         endpoints: settings.endpoints,
         network: settings.network,
         knownAccount: roleLocation && lastRoleArn ? { accountId: roleLocation.accountId, partition: roleLocation.partition, roleArn: lastRoleArn } : undefined,
@@ -101,10 +90,11 @@ export function targetOf(settings: ProviderSettings, env: TargetEnv = process.en
 export function viaRole(target: Target, roleArn: string, sessionName: string): Target {
     const location = parseRoleArn(roleArn);
     const next: Omit<Target, Keys> = {
-        base: target.base,
-        files: target.files,
+        credentialInputs: target.credentialInputs,
+        instanceMetadata: target.instanceMetadata,
         assumeRoles: [{ roleArn, sessionName }],
         region: target.region,
+        defaultRegion: location ? defaultRegionOf(location.partition) : target.defaultRegion,
         stsRegion: target.stsRegion,
         endpoints: target.endpoints,
         network: target.network,
@@ -117,16 +107,16 @@ type Keys = "key" | "credentialsKey" | "baseKey" | "routeKey";
 
 /** The target's keys: each field is serialized once and the keys hash what they depend on. */
 function keysOf(target: Omit<Target, Keys>): Pick<Target, Keys> {
-    const base = serialized([target.base, target.files, target.endpoints.sts ?? null]);
+    const base = serialized([target.credentialInputs, target.instanceMetadata, target.endpoints.sts ?? null]);
     const roles = serialized(target.assumeRoles);
-    const route = serialized([target.stsRegion, target.network]);
-    const rest = serialized([target.region, target.endpoints, target.knownAccount ?? null]);
+    const route = serialized([target.stsRegion ?? null, target.region ?? null, target.defaultRegion, target.network]);
+    const rest = serialized([target.endpoints, target.knownAccount ?? null]);
     return { key: digest(base, roles, route, rest), credentialsKey: digest(base, roles), baseKey: digest(base), routeKey: digest(route) };
 }
 
 function serialized(value: unknown): string {
     return JSON.stringify(value, (k, v) =>
-        (k === "keys" || k === "externalId" || k === "webIdentityToken" || k === "httpProxy" || k === "httpsProxy") && v !== undefined
+        (k === "staticKeys" || k === "externalId" || k === "webIdentityToken" || k === "httpProxy" || k === "httpsProxy") && v !== undefined
             ? createHash("sha256").update(salt).update(JSON.stringify(v)).digest("hex")
             : v);
 }

@@ -5,7 +5,8 @@
 import { Target } from "../discover/target";
 import { parsePrincipalArn } from "../discover/roleArn";
 import { CheckFailure, MalformedAnswerError, Step, classifyFailure } from "./failure";
-import { CallLimits, ClientPool, Credentials, iam, organizations, sts } from "./sdk";
+import { CallLimits, ClientPool, ClientRoute, Credentials, ProfileClientSettings, iam, organizations, sts } from "./sdk";
+import { AwsService, effectiveOverride } from "./trust";
 
 /** A step's result: its value, or why it failed. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: CheckFailure };
@@ -60,16 +61,47 @@ export function makeClients(target: Target, credentials: Credentials, limits: Ca
     let stsClient: AccountClients["sts"] | undefined;
     let iamClient: AccountClients["iam"] | undefined;
     let orgClient: AccountClients["organizations"] | undefined;
+    const config = (service: "sts" | "iam" | "organizations") =>
+        pool.config(service, limits, regionOf(target, service, credentials.profile), credentials, clientRoute(target, service, credentials.profile), target.network);
     return {
         get sts() {
-            return (stsClient ??= new (sts().STSClient)(pool.config("sts", limits, target.stsRegion, credentials, target.endpoints.sts, target.network)));
+            return (stsClient ??= new (sts().STSClient)(config("sts")));
         },
         get iam() {
-            return (iamClient ??= new (iam().IAMClient)(pool.config("iam", limits, target.region, credentials, target.endpoints.iam, target.network)));
+            return (iamClient ??= new (iam().IAMClient)(config("iam")));
         },
         get organizations() {
-            return (orgClient ??= new (organizations().OrganizationsClient)(pool.config("organizations", limits, target.region, credentials, target.endpoints.organizations, target.network)));
+            return (orgClient ??= new (organizations().OrganizationsClient)(config("organizations")));
         },
+    };
+}
+
+/**
+ * The region a client of the target uses: the provider's (or the environment's), else the
+ * profile's, else the partition's default; STS uses `stsRegion` when the provider sets it.
+ */
+export function regionOf(target: Target, service: AwsService, profile: ProfileClientSettings | undefined): string {
+    if (service === "sts" && target.stsRegion) {
+        return target.stsRegion;
+    }
+    return target.region ?? profile?.region ?? target.defaultRegion;
+}
+
+/**
+ * How a client of the target reaches `service`, as the provider decides it: FIPS and dual-stack
+ * from its inputs (only `true` counts there), else AWS_USE_FIPS_ENDPOINT /
+ * AWS_USE_DUALSTACK_ENDPOINT, else its profile; the endpoint override of its inputs or the
+ * environment (the trust boundary refused the provider before any call if it is untrusted).
+ */
+export function clientRoute(target: Target, service: AwsService, profile: ProfileClientSettings | undefined, env: NodeJS.ProcessEnv = process.env): ClientRoute {
+    const variant = (input: boolean | undefined, variable: string, fromProfile: boolean | undefined) => {
+        const set = env[variable];
+        return input === true || (set ? set.toLowerCase() === "true" : fromProfile === true);
+    };
+    return {
+        useFipsEndpoint: variant(target.network.useFipsEndpoint, "AWS_USE_FIPS_ENDPOINT", profile?.useFipsEndpoint),
+        useDualstackEndpoint: variant(target.network.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", profile?.useDualstackEndpoint),
+        endpoint: effectiveOverride(service, target.endpoints, env)?.url,
     };
 }
 

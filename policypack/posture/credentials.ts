@@ -1,35 +1,24 @@
 /**
- * Resolving a target's credentials the way the AWS provider does: its base source first, chosen
- * in the order pulumi-aws (terraform-provider-aws → aws-sdk-go-base v2 → AWS SDK for Go v2) uses,
- * then each role in order. The SDK's own credential providers do the work; this module decides
- * which one applies, checks every file before the SDK reads it, and never lets a credential
- * helper's command line or output into a message.
+ * Resolving a target's credentials the way the AWS provider does. discover/credentialChain.ts
+ * decides, as pulumi-aws (terraform-provider-aws → aws-sdk-go-base v2 → AWS SDK for Go v2) would,
+ * which source applies and which profile roles follow; this module reads the files that decision
+ * needs (checked: posture/files.ts), carries out each step — static keys, a web identity token,
+ * an IAM Identity Center session, a credential_process, container or instance credentials, each
+ * role in order — and never lets a credential helper's command line or output into a message.
+ * Every request, the container and instance metadata endpoints' included, passes the trust
+ * boundary's request guard.
  */
-import { stat, readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
-import type { ProfileFiles, Target } from "../discover/target";
+import { type ProviderCredentialInputs, type BaseStep, type CredentialPlan, type FileRef, decideCredentials, sharedFilePaths } from "../discover/credentialChain";
+import { type SharedFile, type SharedProfile, loadSharedSections } from "../discover/profiles";
+import type { Target } from "../discover/target";
 import { step, type Outcome } from "./calls";
-import { DeadlineError, MalformedAnswerError, NoCredentialsError, UnusableFileError, classifyFailure, mayDependOnRoute, type Step } from "./failure";
-import { lastHelperFailure, withHelperScope } from "./helpers";
-import { CallLimits, ClientPool, Credentials, GuardedRequestHandler, credentialProviders, smithyConfig, sts } from "./sdk";
-import { CREDENTIAL_SERVICES } from "./trust";
-
-// A profile file is a few kilobytes; a web identity token a few kilobytes more.
-const MAX_PROFILE_FILE_BYTES = 1024 * 1024;
-const MAX_TOKEN_FILE_BYTES = 64 * 1024;
-
-/** Profiles of the shared files, by name, as the SDK parses them. */
-type Profiles = Record<string, Record<string, string | undefined>>;
-
-/** Profile keys that give a profile credentials of its own (SDK for Go v2 `resolveCredsFromProfile`). */
-const CREDENTIAL_KEYS = ["aws_access_key_id", "role_arn", "credential_source", "web_identity_token_file", "sso_session", "sso_start_url", "credential_process"];
-
-/** The shared config and credentials files a source reads, as absolute paths, and what named them. */
-interface CheckedFiles {
-    config: { path: string; from: string };
-    credentials: { path: string; from: string };
-}
+import { clientRoute, regionOf } from "./calls";
+import { ClassifiedError, DeadlineError, MalformedAnswerError, NoCredentialsError, ProfileError, classifyFailure, mayDependOnRoute, type Step } from "./failure";
+import { FILE_LIMITS, readNamedFile } from "./files";
+import { parseProcessCredentials, runCredentialProcess } from "./helpers";
+import { containerCredentials, instanceCredentials } from "./machine";
+import { CallLimits, ClientPool, Credentials, ProfileClientSettings, sts } from "./sdk";
+import { ssoCredentials } from "./sso";
 
 /** What resolving credentials shares within a run. */
 export interface CredentialsRun {
@@ -59,20 +48,27 @@ export function sharedResolution<T>(cache: Map<string, Promise<T>>, key: string,
     return result;
 }
 
+/** Where a step's requests go: the target's STS route, with the profile's settings once known. */
+interface StsAccess {
+    target: Target;
+    limits: CallLimits;
+    pool: ClientPool;
+    signal: AbortSignal;
+}
+
 /**
- * Resolves the base credentials (once per run and source), then assumes each role in order, each
- * with its own STS client (the SDK's retry budget is per client: one AssumeRole throttled many
- * times must not use up another's); the last credentials win.
+ * Resolves the base credentials (once per run and source, profile roles included), then assumes
+ * each of the provider's roles in order, each with its own STS client (the SDK's retry budget is
+ * per client: one AssumeRole throttled many times must not use up another's); the last
+ * credentials win.
  */
 export async function resolveCredentials(target: Target, limits: CallLimits, run: CredentialsRun, signal: AbortSignal): Promise<Outcome<Credentials>> {
-    const stsConfig = (credentials?: Credentials) => run.pool.config("sts", limits, target.stsRegion, credentials, target.endpoints.sts, target.network);
-    // Profiles and the environment's chain make their own clients (SSO portal, STS for role_arn
-    // chains) with the profile's region and sso_region: only retries and the guarded handler pass.
-    const chainConfig = () => ({ maxAttempts: limits.maxAttempts, requestHandler: run.pool.requestHandler(limits, CREDENTIAL_SERVICES, target.network) });
-    const baseStep: Step = target.base.source === "web-identity" ? { kind: "web-identity", roleArn: target.base.webIdentity.roleArn } : { kind: "credentials" };
-    const inTime = (e: unknown) => e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
+    const access: StsAccess = { target, limits, pool: run.pool, signal };
+    const web = target.credentialInputs.staticKeys ? undefined : target.credentialInputs.webIdentity;
+    const baseStep: Step = web ? { kind: "web-identity", roleArn: web.roleArn } : { kind: "credentials" };
+    const inTime = (e: unknown) => e instanceof DeadlineError ? new DeadlineError(e.seconds, `the credential source of ${describeSource(target.credentialInputs)} did not finish in time (${e.seconds} s, timeoutSeconds)`) : e;
     const resolved = sharedResolution(run.bases, target.baseKey, target.routeKey, (o) => !o.ok && mayDependOnRoute(o.failure),
-        () => step(baseStep, () => abortable(signal, () => baseCredentials(target, stsConfig, chainConfig, signal)).catch((e) => {
+        () => step(baseStep, () => abortable(signal, () => baseCredentials(access)).catch((e) => {
             throw inTime(e);
         })));
     // A resolution ended by its asker's deadline is not kept: the next asker starts afresh.
@@ -83,9 +79,9 @@ export async function resolveCredentials(target: Target, limits: CallLimits, run
         if (!current.ok) {
             break;
         }
-        const masterCredentials = current.value;
-        current = await step({ kind: "assume-role", roleArn: role.roleArn, position: i }, async () => {
-            const out = await new (sts().STSClient)(stsConfig(masterCredentials)).send(new (sts().AssumeRoleCommand)({
+        const master = current.value;
+        current = await step({ kind: "assume-role", roleArn: role.roleArn, position: i }, async () => ({
+            ...await assumeRole(access, master, {
                 RoleArn: role.roleArn,
                 RoleSessionName: role.sessionName ?? "aws-root-mfa-policy",
                 ExternalId: role.externalId,
@@ -95,15 +91,29 @@ export async function resolveCredentials(target: Target, limits: CallLimits, run
                 Tags: role.tags ? Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
                 TransitiveTagKeys: role.transitiveTagKeys,
                 SourceIdentity: role.sourceIdentity,
-            }), { abortSignal: signal });
-            const issued = out.Credentials;
-            if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
-                throw new MalformedAnswerError(`sts:AssumeRole returned no credentials for role ${role.roleArn}`);
-            }
-            return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
-        });
+            }),
+            profile: master.profile,
+        }));
     }
     return current;
+}
+
+type AssumeRoleInput = ConstructorParameters<ReturnType<typeof sts>["AssumeRoleCommand"]>[0];
+
+/** sts:AssumeRole with `master`'s credentials, through the target's STS route. */
+async function assumeRole(access: StsAccess, master: Credentials, input: AssumeRoleInput): Promise<Credentials> {
+    const out = await new (sts().STSClient)(stsConfig(access, master)).send(new (sts().AssumeRoleCommand)(input), { abortSignal: access.signal });
+    const issued = out.Credentials;
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+        throw new MalformedAnswerError(`sts:AssumeRole returned no credentials for role ${input.RoleArn}`);
+    }
+    return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
+}
+
+/** The STS client configuration of a step: the target's route, the profile's region and variants when the credentials carry them. */
+function stsConfig(access: StsAccess, credentials: Credentials | undefined, profile?: ProfileClientSettings) {
+    const settings = profile ?? credentials?.profile;
+    return access.pool.config("sts", access.limits, regionOf(access.target, "sts", settings), credentials, clientRoute(access.target, "sts", settings), access.target.network);
 }
 
 /** Drops every entry of `cache` that holds `value`. */
@@ -116,222 +126,127 @@ function forget<K, V>(cache: Map<K, V>, value: V): void {
 }
 
 /** The base credential source, as the user knows it. */
-function describeSource(target: Target): string {
+function describeSource(inputs: ProviderCredentialInputs): string {
     const env = process.env;
-    switch (target.base.source) {
-        case "static":
-            return "the provider's static keys";
-        case "web-identity":
-            return "the provider's assumeRoleWithWebIdentity";
-        case "profile":
-            return `profile "${target.base.profile}"`;
-        case "default-chain":
-            return env.AWS_PROFILE ? `profile "${env.AWS_PROFILE}" (from AWS_PROFILE)` : env.AWS_DEFAULT_PROFILE ? `profile "${env.AWS_DEFAULT_PROFILE}" (from AWS_DEFAULT_PROFILE)` : "the environment";
+    if (inputs.staticKeys) {
+        return "the provider's static keys";
     }
+    if (inputs.webIdentity) {
+        return "the provider's assumeRoleWithWebIdentity";
+    }
+    if (inputs.profile) {
+        return `profile "${inputs.profile}"`;
+    }
+    return env.AWS_PROFILE ? `profile "${env.AWS_PROFILE}" (from AWS_PROFILE)` : env.AWS_DEFAULT_PROFILE ? `profile "${env.AWS_DEFAULT_PROFILE}" (from AWS_DEFAULT_PROFILE)` : "the environment";
 }
 
-type StsConfig = (credentials?: Credentials) => ReturnType<ClientPool["config"]>;
-type ChainConfig = () => { maxAttempts: number; requestHandler: GuardedRequestHandler };
-
 /**
- * The base credentials, in pulumi-aws's order: the provider's static keys, its web identity, its
- * profile; else the environment as the SDK for Go v2 ranks it (`resolveCredentialChain`):
- * environment keys, then environment web identity, then the AWS_PROFILE / AWS_DEFAULT_PROFILE /
- * default profile, then container credentials, then instance metadata. As in Go, an AWS_PROFILE
- * naming a profile that does not exist is an error unless the provider names its own profile.
+ * The base credentials: the shared files read (checked), the provider's decision made as
+ * pulumi-aws makes it, its base step carried out, then the profile's roles assumed in order.
  */
-async function baseCredentials(target: Target, stsConfig: StsConfig, chainConfig: ChainConfig, signal: AbortSignal): Promise<Credentials> {
-    const base = target.base;
+async function baseCredentials(access: StsAccess): Promise<Credentials> {
     const env = process.env;
-    const files = await checkedProfileFiles(target.files);
-    if (base.source !== "profile" && env.AWS_PROFILE && !hasProfile(await parseProfiles(files), env.AWS_PROFILE)) {
-        throw new NoCredentialsError(`AWS_PROFILE names profile "${env.AWS_PROFILE}", which is not in ${files.config.path} or ${files.credentials.path}; the AWS provider stops there too`);
+    const inputs = access.target.credentialInputs;
+    const paths = sharedFilePaths(inputs, env);
+    const [configFiles, credentialsFiles] = await Promise.all([readSharedFiles(paths.config), readSharedFiles(paths.credentials)]);
+    const plan = decideCredentials(inputs, env, loadSharedSections(configFiles, credentialsFiles));
+    if (!plan.ok) {
+        throw new ProfileError(plan.reason, plan.unsupported === true);
     }
-    switch (base.source) {
+    const profile = profileSettings(plan);
+    let credentials = await baseStepCredentials(plan.base, access, profile);
+    for (const role of plan.roles) {
+        const master = credentials;
+        const roleStep: Step = { kind: "profile-role", roleArn: role.roleArn, profile: role.profile, file: role.file };
+        const outcome = await step(roleStep, () => assumeRole(access, { ...master, profile }, {
+            RoleArn: role.roleArn,
+            RoleSessionName: role.sessionName || "aws-root-mfa-policy",
+            ExternalId: role.externalId,
+            DurationSeconds: role.durationSeconds,
+        }));
+        if (!outcome.ok) {
+            throw new ClassifiedError(outcome.failure);
+        }
+        credentials = outcome.value;
+    }
+    return { ...credentials, profile };
+}
+
+/** The profile settings that decide how clients reach AWS, when a profile is in use. */
+function profileSettings(plan: CredentialPlan): ProfileClientSettings | undefined {
+    const p: SharedProfile | undefined = plan.profile;
+    return p ? { region: p.region || undefined, useFipsEndpoint: p.useFipsEndpoint, useDualstackEndpoint: p.useDualstackEndpoint } : undefined;
+}
+
+/** Reads shared files as Go does: a missing file is skipped, an unusable one fails the source. */
+function readSharedFiles(files: readonly FileRef[]): Promise<SharedFile[]> {
+    return Promise.all(files.map(async (f) => ({ path: f.path, text: await readNamedFile(f.path, f.from, FILE_LIMITS.profile) })));
+}
+
+/** Carries out a plan's base step. */
+async function baseStepCredentials(base: BaseStep, access: StsAccess, profile: ProfileClientSettings | undefined): Promise<Credentials> {
+    const { target, limits, pool, signal } = access;
+    switch (base.kind) {
         case "static":
             return { ...base.keys };
         case "web-identity": {
-            const w = base.webIdentity;
-            const tokenFile = w.webIdentityTokenFile
-                ? { path: w.webIdentityTokenFile, from: "assumeRoleWithWebIdentity.webIdentityTokenFile" }
-                : env.AWS_WEB_IDENTITY_TOKEN_FILE ? { path: env.AWS_WEB_IDENTITY_TOKEN_FILE, from: "AWS_WEB_IDENTITY_TOKEN_FILE" } : undefined;
-            const token = w.webIdentityToken ?? (tokenFile ? await readTokenFile(tokenFile.path, tokenFile.from) : undefined);
-            if (!token) {
-                throw new NoCredentialsError("assumeRoleWithWebIdentity has neither webIdentityToken nor webIdentityTokenFile, and AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+            const token = "value" in base.token ? base.token.value : await readToken(base.token.file, base.token.from, "web identity token");
+            const out = await new (sts().STSClient)(stsConfig(access, undefined, profile)).send(new (sts().AssumeRoleWithWebIdentityCommand)({
+                RoleArn: base.roleArn,
+                RoleSessionName: base.sessionName || "aws-root-mfa-policy",
+                WebIdentityToken: token,
+                DurationSeconds: base.durationSeconds,
+                Policy: base.policy,
+                PolicyArns: base.policyArns?.map((arn) => ({ arn })),
+            }), { abortSignal: signal });
+            const issued = out.Credentials;
+            if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+                throw new MalformedAnswerError(`sts:AssumeRoleWithWebIdentity returned no credentials for role ${base.roleArn}`);
             }
-            return credentialProviders().fromWebToken({
-                roleArn: w.roleArn,
-                roleSessionName: w.sessionName ?? "aws-root-mfa-policy",
-                webIdentityToken: token,
-                durationSeconds: w.durationSeconds,
-                policy: w.policy,
-                policyArns: w.policyArns?.map((arn) => ({ arn })),
-                clientConfig: stsConfig(),
-            })();
+            return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
         }
-        case "profile":
-            return profileOrMachine(base.profile, `profile "${base.profile}"`, true, files, chainConfig, signal);
-        case "default-chain":
-            return environmentCredentials(files, stsConfig, chainConfig, signal);
-    }
-}
-
-async function environmentCredentials(files: CheckedFiles, stsConfig: StsConfig, chainConfig: ChainConfig, signal: AbortSignal): Promise<Credentials> {
-    const env = process.env;
-    const accessKeyId = env.AWS_ACCESS_KEY_ID || env.AWS_ACCESS_KEY;
-    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || env.AWS_SECRET_KEY;
-    if (accessKeyId && secretAccessKey) {
-        return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-    }
-    if (env.AWS_WEB_IDENTITY_TOKEN_FILE) {
-        if (!env.AWS_ROLE_ARN) {
-            throw new NoCredentialsError("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+        case "sso":
+            return ssoCredentials(base, { limits, pool, network: target.network, signal });
+        case "process": {
+            const described = `the credential_process of profile "${base.profile}" (${base.file})`;
+            try {
+                return parseProcessCredentials(await runCredentialProcess(base.command, signal));
+            } catch (e) {
+                if (signal.aborted) {
+                    throw signal.reason;
+                }
+                throw new NoCredentialsError(`${described} failed: ${e instanceof Error ? e.message : "it returned no usable credentials"} (its command line and output are not shown; run it yourself to see why)`);
+            }
         }
-        const token = await readTokenFile(env.AWS_WEB_IDENTITY_TOKEN_FILE, "AWS_WEB_IDENTITY_TOKEN_FILE");
-        return credentialProviders().fromWebToken({
-            roleArn: env.AWS_ROLE_ARN,
-            roleSessionName: env.AWS_ROLE_SESSION_NAME || "aws-root-mfa-policy",
-            webIdentityToken: token,
-            clientConfig: stsConfig(),
-        })();
-    }
-    const named = env.AWS_PROFILE ? "AWS_PROFILE" : env.AWS_DEFAULT_PROFILE ? "AWS_DEFAULT_PROFILE" : undefined;
-    const profile = named ? (env[named] as string) : "default";
-    return profileOrMachine(profile, named ? `profile "${profile}" (from ${named})` : `profile "default"`, named === "AWS_PROFILE", files, chainConfig, signal);
-}
-
-/**
- * A profile's credentials through the SDK's `fromIni` (static keys, role chains, SSO,
- * credential_process); a profile that holds none, or does not exist where that is allowed,
- * falls to the machine's: container credentials, then instance metadata.
- */
-async function profileOrMachine(profile: string, described: string, mustExist: boolean, files: CheckedFiles, chainConfig: ChainConfig, signal: AbortSignal): Promise<Credentials> {
-    const profiles = await parseProfiles(files);
-    if (!hasProfile(profiles, profile)) {
-        if (mustExist) {
-            throw new NoCredentialsError(`${described} is not in ${files.config.path} or ${files.credentials.path}`);
+        case "container": {
+            const authorization = base.authorization === undefined ? undefined
+                : "value" in base.authorization ? base.authorization.value
+                    : await readToken(base.authorization.file, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "container authorization token");
+            return containerCredentials({ url: base.url, from: base.from, authorization }, { limits, pool, signal });
         }
-        return machineCredentials(described);
-    }
-    const data = profiles[profile];
-    if (!CREDENTIAL_KEYS.some((k) => data[k] !== undefined)) {
-        return machineCredentials(described);
-    }
-    // Only a profile makes the SDK run credential helpers: those run scoped to the unit of work
-    // that resolves this source (the first to ask for it).
-    return withHelperScope(signal, async () => {
-        try {
-            return await credentialProviders().fromIni({
-                profile,
-                filepath: files.credentials.path,
-                configFilepath: files.config.path,
-                clientConfig: chainConfig(),
-            })();
-        } catch (e) {
-            throw safeCredentialError(e, described, data);
+        case "imds": {
+            if (target.instanceMetadata.disabled) {
+                throw new NoCredentialsError("no credentials were found before instance metadata, and the provider's skipMetadataApiCheck turns instance metadata off");
+            }
+            if (base.disabledBy) {
+                throw new NoCredentialsError(`no credentials were found before instance metadata, and ${base.disabledBy} turns instance metadata off`);
+            }
+            const endpoint = target.instanceMetadata.endpoint
+                ? { url: target.instanceMetadata.endpoint, from: "the provider's ec2MetadataServiceEndpoint" }
+                : base.endpoint;
+            const mode = target.instanceMetadata.endpointMode ?? base.mode;
+            return instanceCredentials({ endpoint, ipv6: mode?.toLowerCase() === "ipv6", v1Disabled: base.v1Disabled }, { limits, pool, signal });
         }
-    });
-}
-
-/** Container credentials, else instance metadata (unless disabled). */
-async function machineCredentials(profileDescribed: string): Promise<Credentials> {
-    const env = process.env;
-    if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) {
-        await checkFile(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", MAX_TOKEN_FILE_BYTES);
-        return credentialProviders().fromContainerMetadata({ maxRetries: 1 })();
-    }
-    if ((env.AWS_EC2_METADATA_DISABLED ?? "").toLowerCase() === "true") {
-        throw new NoCredentialsError(`no credentials in the environment (AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE), none in ${profileDescribed}, no container credentials, and instance metadata is disabled (AWS_EC2_METADATA_DISABLED)`);
-    }
-    return credentialProviders().fromInstanceMetadata({ maxRetries: 1 })();
-}
-
-function hasProfile(profiles: Profiles, name: string): boolean {
-    return Object.prototype.hasOwnProperty.call(profiles, name);
-}
-
-/**
- * An error from a profile's credential source, in words that quote nothing the source printed or
- * was run with: a credential helper's command line and output can hold secrets. AWS's own
- * answers (they carry `$metadata`) pass through unchanged.
- */
-function safeCredentialError(e: unknown, described: string, profile: Record<string, string | undefined>): unknown {
-    if (typeof e === "object" && e !== null && "$metadata" in e) {
-        return e;
-    }
-    if (profile.credential_process !== undefined) {
-        const why = lastHelperFailure() ?? "it returned no usable credentials";
-        return new NoCredentialsError(`the credential_process of ${described} failed: ${why} (its command line and output are not shown; run it yourself to see why)`);
-    }
-    if (profile.sso_session !== undefined || profile.sso_start_url !== undefined) {
-        return new NoCredentialsError(`the IAM Identity Center (SSO) session of ${described} could not provide credentials: it has expired or was never started (run \`aws sso login\` for that profile)`);
-    }
-    if (profile.web_identity_token_file !== undefined) {
-        return new NoCredentialsError(`the web identity token file of ${described} could not be used`);
-    }
-    return new NoCredentialsError(`${described} holds no credentials the AWS SDK could use`);
-}
-
-/** The profiles of both files, merged as the SDK merges them. */
-function parseProfiles(files: CheckedFiles): Promise<Profiles> {
-    return smithyConfig().parseKnownFiles({ filepath: files.credentials.path, configFilepath: files.config.path });
-}
-
-/** The profile files a source reads, checked, as absolute paths (the SDK caches by path). */
-async function checkedProfileFiles(base: ProfileFiles): Promise<CheckedFiles> {
-    const env = process.env;
-    const files: CheckedFiles = {
-        config: base.configFile
-            ? { path: absolute(base.configFile), from: "sharedConfigFiles" }
-            : { path: absolute(env.AWS_CONFIG_FILE || join(homedir(), ".aws", "config")), from: env.AWS_CONFIG_FILE ? "AWS_CONFIG_FILE" : "the default config file" },
-        credentials: base.credentialsFile
-            ? { path: absolute(base.credentialsFile), from: "sharedCredentialsFiles" }
-            : { path: absolute(env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), ".aws", "credentials")), from: env.AWS_SHARED_CREDENTIALS_FILE ? "AWS_SHARED_CREDENTIALS_FILE" : "the default credentials file" },
-    };
-    await checkFile(files.config.path, files.config.from, MAX_PROFILE_FILE_BYTES);
-    await checkFile(files.credentials.path, files.credentials.from, MAX_PROFILE_FILE_BYTES);
-    return files;
-}
-
-function absolute(path: string): string {
-    const expanded = path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
-    return isAbsolute(expanded) ? expanded : resolve(expanded);
-}
-
-/**
- * A file the SDK is about to read must be a regular file of sane size: a FIFO or device would
- * hold one of Node's few file threads for good, and with it every other provider's check.
- * A missing file is the SDK's to report.
- */
-async function checkFile(path: string | undefined, from: string, maxBytes: number): Promise<void> {
-    if (!path) {
-        return;
-    }
-    let info;
-    try {
-        info = await stat(absolute(path));
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") {
-            return;
-        }
-        throw new UnusableFileError(path, from, `could not be examined (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-    }
-    if (!info.isFile()) {
-        throw new UnusableFileError(path, from, "is not a regular file");
-    }
-    if (info.size > maxBytes) {
-        throw new UnusableFileError(path, from, `is larger than ${maxBytes} bytes`);
     }
 }
 
-/** Reads a web identity token file after checking it. */
-async function readTokenFile(path: string, from: string): Promise<string> {
-    await checkFile(path, from, MAX_TOKEN_FILE_BYTES);
-    try {
-        return (await readFile(absolute(path), "utf8")).trim();
-    } catch (e) {
-        throw new NoCredentialsError(`the web identity token file ${path} (${from}) could not be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+/** A token file's contents, checked before it is read; a missing or empty file is no credentials. */
+async function readToken(path: string, from: string, what: string): Promise<string> {
+    const text = await readNamedFile(path, from, FILE_LIMITS.token);
+    if (text === undefined || text.trim() === "") {
+        throw new NoCredentialsError(`the ${what} file ${path} (${from}) ${text === undefined ? "does not exist" : "is empty"}`);
     }
+    return text.trim();
 }
 
 /** Runs work that takes no abort signal of its own, giving up when the signal fires. */

@@ -9,6 +9,8 @@ export type Step =
     | { kind: "credentials" }
     | { kind: "web-identity"; roleArn: string }
     | { kind: "assume-role"; roleArn: string; position: number }
+    /** A role a shared config profile assumes (its role_arn), before any of the provider's assumeRoles. */
+    | { kind: "profile-role"; roleArn: string; profile: string; file: string }
     | { kind: "identify" }
     /** `via`: the audit role the call went through, when one is configured. */
     | { kind: "account-summary"; via?: string }
@@ -30,16 +32,18 @@ export type FailureKind =
     | "untrusted-endpoint"
     | "unusable-file"
     | "proxy-auth"
+    | "proxy-tunnel"
     | "not-aws-answer"
     | "dns"
     | "tls"
     | "plain-http-port"
     | "connection-refused"
     | "proxy-setting"
+    | "profile"
     | "unexpected";
 
 // Failures of the way a request travelled (proxy, network, region, TLS), not of the credentials.
-const ROUTE_FAILURES = new Set<FailureKind>(["network", "dns", "tls", "plain-http-port", "connection-refused", "proxy-auth", "proxy-setting", "not-aws-answer", "malformed-response", "service-error"]);
+const ROUTE_FAILURES = new Set<FailureKind>(["network", "dns", "tls", "plain-http-port", "connection-refused", "proxy-auth", "proxy-tunnel", "proxy-setting", "not-aws-answer", "malformed-response", "service-error"]);
 
 /**
  * Whether another route to the same service might not have met this failure: the request failed in
@@ -73,6 +77,7 @@ export function actionOf(step: Step): string {
         case "web-identity":
             return "sts:AssumeRoleWithWebIdentity";
         case "assume-role":
+        case "profile-role":
             return "sts:AssumeRole";
         case "identify":
             return "sts:GetCallerIdentity";
@@ -119,6 +124,17 @@ export class NotAwsAnswerError extends Error {
     }
 }
 
+/**
+ * A proxy that did not open the tunnel: it answered CONNECT with a status other than 200 (407: it
+ * wants credentials). Whatever else it sent is not read: it is not AWS's answer.
+ */
+export class ProxyTunnelError extends Error {
+    constructor(readonly status: number | undefined, statusText: string | undefined) {
+        super(`CONNECT answered with ${status === undefined ? "no status" : `HTTP ${status}${statusText ? ` ${statusText.slice(0, 60)}` : ""}`}`);
+        this.name = "ProxyTunnelError";
+    }
+}
+
 /** Thrown by the pack's own per-account deadline. */
 export class DeadlineError extends Error {
     constructor(readonly seconds: number, message = `no answer within the ${seconds} s allowed (timeoutSeconds)`) {
@@ -143,7 +159,26 @@ export class NoCredentialsError extends Error {
     }
 }
 
-/** A file named for credentials that the pack will not let the SDK read. */
+/**
+ * A shared config profile that the provider could not use either (its own words name the profile
+ * and the file), or that the pack cannot resolve exactly as the provider does (`unsupported`).
+ */
+export class ProfileError extends Error {
+    constructor(message: string, readonly unsupported: boolean) {
+        super(message);
+        this.name = "ProfileError";
+    }
+}
+
+/** A failure already classified by the step it happened in (a profile's role inside the base credentials). */
+export class ClassifiedError extends Error {
+    constructor(readonly failure: CheckFailure) {
+        super(failure.detail);
+        this.name = "ClassifiedError";
+    }
+}
+
+/** A file named for credentials that the pack will not read. */
 export class UnusableFileError extends Error {
     constructor(readonly path: string, readonly from: string, problem: string) {
         super(`the file ${path} (${from}) ${problem}`);
@@ -156,8 +191,10 @@ const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequests
 const INVALID_CREDENTIALS = new Set([
     "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
     "UnrecognizedClientException", "InvalidAccessKeyId", "IncompleteSignature", "InvalidIdentityToken",
+    // IAM Identity Center: the cached access token was revoked or the session ended.
+    "UnauthorizedException",
 ]);
-const REJECTED_REQUEST = new Set(["ValidationError", "ValidationException", "InvalidParameterValue", "InvalidInput", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "InvalidParameterException"]);
+const REJECTED_REQUEST = new Set(["ValidationError", "ValidationException", "InvalidParameterValue", "InvalidInput", "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException", "InvalidParameterException", "InvalidRequestException", "ResourceNotFoundException"]);
 const TIMEOUT = new Set(["TimeoutError", "AbortError", "DeadlineError", "RequestTimeout", "RequestTimeoutException"]);
 const REQUEST_TOO_LARGE = new Set([413, 414, 431]);
 // Node's (OpenSSL's) codes for a certificate that does not verify.
@@ -189,14 +226,23 @@ export function classifyFailure(step: Step, error: unknown): CheckFailure {
     const route = routeOf(error) ?? routeOf(e.$response);
     const failure = (kind: FailureKind): CheckFailure => ({ kind, step, code, detail, ...(route ? { route } : {}) });
 
+    if (error instanceof ClassifiedError) {
+        return error.failure;
+    }
     if (name === "UntrustedEndpointError") {
         return failure("untrusted-endpoint");
+    }
+    if (error instanceof ProfileError) {
+        return { ...failure("profile"), code: error.unsupported ? "UnsupportedProfile" : "ProfileError" };
     }
     if (name === "UnusableFileError") {
         return failure("unusable-file");
     }
     if (name === "ProxySettingError") {
         return failure("proxy-setting");
+    }
+    if (error instanceof ProxyTunnelError) {
+        return error.status === 407 ? { ...failure("proxy-auth"), code: "HTTP 407" } : { ...failure("proxy-tunnel"), code: `HTTP ${error.status ?? "?"}` };
     }
     if (error instanceof NotAwsAnswerError) {
         return { ...failure("not-aws-answer"), code: `HTTP ${error.status}` };

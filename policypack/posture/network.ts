@@ -1,15 +1,12 @@
 /**
- * How the pack's requests travel: through which proxy (pulumi-aws's precedence, read from
- * aws-sdk-go-base `HTTPTransportOptions`), and which CAs verify TLS. A proxy only carries traffic:
- * the destination is checked by the trust boundary, and TLS through a proxy is verified end to
- * end against the machine's roots (plus AWS_CA_BUNDLE). The provider's customCaBundle comes from
- * the stack and never adds trust.
+ * Through which proxy the pack's https requests travel: pulumi-aws's precedence, read from
+ * aws-sdk-go-base `HTTPTransportOptions`. A proxy only carries traffic: the destination is checked
+ * by the trust boundary, and TLS through a proxy is verified end to end against the certificate
+ * authorities the policy config trusts (trust.ts). Plain-http requests never use a proxy: nothing
+ * would vouch for what a proxy the stack or the environment chose answers over them.
  */
-import { readFileSync, statSync } from "node:fs";
-import { SecureContext, createSecureContext, rootCertificates } from "node:tls";
 import type { NetworkInputs } from "../discover/settings";
 import { parseProxyUrl } from "../discover/settings";
-import { UnusableFileError } from "./failure";
 
 /** A proxy chosen for a request: its URL, and where it was set (never the URL: it may hold a password). */
 export interface ChosenProxy {
@@ -20,8 +17,8 @@ export interface ChosenProxy {
 
 /** What a request's route depends on. */
 export interface NetworkSettings {
-    /** The proxy for a request to `protocol://hostname:port`, or undefined to go direct. */
-    proxyFor(protocol: string, hostname: string, port: number): ChosenProxy | undefined;
+    /** The proxy for an https request to `hostname:port`, or undefined to go direct. */
+    proxyFor(hostname: string, port: number): ChosenProxy | undefined;
     /** The provider's customCaBundle, which the pack does not use (named when TLS then fails). */
     ignoredCaBundle?: string;
 }
@@ -43,30 +40,28 @@ function fromEnv(env: NodeJS.ProcessEnv, upper: string): ProxySetting | undefine
 }
 
 /**
- * The route settings of a provider in this environment. For http: the provider's httpProxy, else
- * HTTP_PROXY. For https: the provider's httpsProxy, else HTTPS_PROXY, else the provider's
- * httpProxy (HTTP_PROXY never serves https). The provider's noProxy replaces NO_PROXY.
+ * The route settings of a provider in this environment, for https: the provider's httpsProxy,
+ * else HTTPS_PROXY, else the provider's httpProxy (HTTP_PROXY never serves https). The
+ * provider's noProxy replaces NO_PROXY.
  */
 export function networkSettings(inputs: NetworkInputs, env: NodeJS.ProcessEnv = process.env): NetworkSettings {
     const provided = (input: "httpProxy" | "httpsProxy"): ProxySetting | undefined =>
         inputs[input] === undefined ? undefined : { value: inputs[input]!, source: `the provider's ${input}` };
-    const http = provided("httpProxy") ?? fromEnv(env, "HTTP_PROXY");
     const https = provided("httpsProxy") ?? fromEnv(env, "HTTPS_PROXY") ?? provided("httpProxy");
     const noProxy = inputs.noProxy !== undefined
         ? { value: inputs.noProxy, source: "the provider's noProxy" }
         : fromEnv(env, "NO_PROXY");
     const bypass = noProxyMatcher(noProxy?.value ?? "");
     return {
-        proxyFor(protocol, hostname, port) {
-            const setting = protocol.replace(/:$/, "") === "https" ? https : http;
-            if (!setting?.value || bypass(hostname, port)) {
+        proxyFor(hostname, port) {
+            if (!https?.value || bypass(hostname, port)) {
                 return undefined;
             }
-            const url = parseProxyUrl(setting.value);
+            const url = parseProxyUrl(https.value);
             if (!url) {
-                throw new ProxySettingError(setting.source);
+                throw new ProxySettingError(https.source);
             }
-            return { url, source: setting.source };
+            return { url, source: https.source };
         },
         ignoredCaBundle: inputs.customCaBundle,
     };
@@ -159,52 +154,4 @@ function ipBytes(text: string): number[] | undefined {
         return undefined;
     }
     return all.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]);
-}
-
-// A CA bundle is a few hundred kilobytes at most; a FIFO or device would hang the read.
-const MAX_CA_BUNDLE_BYTES = 8 * 1024 * 1024;
-let trustCache: { key: string; trust: TlsTrust | undefined } | undefined;
-
-/** The TLS options that verify certificates against the CAs the pack trusts. */
-export interface TlsTrust {
-    /** Built once: parsing a few hundred roots for every connection would cost each one milliseconds. */
-    secureContext: SecureContext;
-}
-
-/**
- * The CAs that verify TLS when AWS_CA_BUNDLE is set: Node's roots, NODE_EXTRA_CA_CERTS (Node reads
- * it at start, but an explicit CA list replaces what it read) and the bundle. Undefined when it is
- * not set: Node's defaults, NODE_EXTRA_CA_CERTS included, apply. Read once per process.
- */
-export function tlsTrust(env: NodeJS.ProcessEnv = process.env): TlsTrust | undefined {
-    const bundle = env.AWS_CA_BUNDLE;
-    const extra = env.NODE_EXTRA_CA_CERTS;
-    const key = `${bundle ?? ""}\n${extra ?? ""}`;
-    if (trustCache?.key !== key) {
-        const ca = bundle ? [...rootCertificates, ...(extra ? [readPem(extra, "NODE_EXTRA_CA_CERTS")] : []), readPem(bundle, "AWS_CA_BUNDLE")] : undefined;
-        trustCache = { key, trust: ca ? { secureContext: createSecureContext({ ca }) } : undefined };
-    }
-    return trustCache.trust;
-}
-
-function readPem(path: string, from: string): string {
-    try {
-        const info = statSync(path);
-        if (!info.isFile()) {
-            throw new UnusableFileError(path, from, "is not a regular file");
-        }
-        if (info.size > MAX_CA_BUNDLE_BYTES) {
-            throw new UnusableFileError(path, from, `is larger than ${MAX_CA_BUNDLE_BYTES} bytes`);
-        }
-        const text = readFileSync(path, "utf8");
-        if (!text.includes("-----BEGIN CERTIFICATE-----")) {
-            throw new UnusableFileError(path, from, "holds no PEM certificate");
-        }
-        return text;
-    } catch (e) {
-        if (e instanceof UnusableFileError) {
-            throw e;
-        }
-        throw new UnusableFileError(path, from, `could not be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-    }
 }

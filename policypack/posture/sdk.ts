@@ -6,16 +6,15 @@
 import type * as IamModule from "@aws-sdk/client-iam";
 import type * as OrganizationsModule from "@aws-sdk/client-organizations";
 import type * as StsModule from "@aws-sdk/client-sts";
-import type * as CredentialProvidersModule from "@aws-sdk/credential-providers";
+import type * as SsoModule from "@aws-sdk/nested-clients/sso";
 import type * as NodeHttpHandlerModule from "@smithy/node-http-handler";
-import type * as HttpProxyAgentModule from "http-proxy-agent";
 import type * as HttpsProxyAgentModule from "https-proxy-agent";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { PeerCertificate, checkServerIdentity } from "node:tls";
+import { PeerCertificate, SecureContext, checkServerIdentity } from "node:tls";
 import { analyzerMessages } from "../analyzerMessages";
-import { NotAwsAnswerError, RequestRoute, attachRoute } from "./failure";
-import { ChosenProxy, NetworkSettings, TlsTrust, networkSettings, tlsTrust } from "./network";
+import { NotAwsAnswerError, ProxyTunnelError, RequestRoute, attachRoute } from "./failure";
+import { ChosenProxy, NetworkSettings, networkSettings } from "./network";
 import type { NetworkInputs } from "../discover/settings";
 import { AwsService, EndpointTrust, ServiceSet, UntrustedEndpointError, originOf } from "./trust";
 
@@ -38,6 +37,15 @@ export interface Credentials {
     secretAccessKey: string;
     sessionToken?: string;
     expiration?: Date;
+    /** What the profile the credentials came from says about reaching AWS, when one was used. */
+    profile?: ProfileClientSettings;
+}
+
+/** A shared config profile's settings that decide how clients reach AWS (the provider's inputs and the environment come first). */
+export interface ProfileClientSettings {
+    region?: string;
+    useFipsEndpoint?: boolean;
+    useDualstackEndpoint?: boolean;
 }
 
 /** Where a client's requests may go, and how they travel there. */
@@ -54,80 +62,74 @@ type UpdateArgs = Parameters<NodeHttpHandler["updateHttpClientConfig"]>;
 
 /**
  * The request handler of every client the pack makes: the SDK's own Node handler, behind a check
- * that the request goes to a trusted endpoint. A request that would not is never sent. One inner
- * handler per route (direct, or through a proxy), each with its own keep-alive agents, all
- * closed with this handler. A handler shared by a run's clients ignores their `destroy()`: its
- * connections serve the next account, and the run closes it.
+ * that the request goes to a trusted endpoint. A request that would not is never sent. https is
+ * verified against the trust's certificate authorities only (trust.ts `tlsContext`), through a
+ * proxy or not; plain http always goes direct, never through a proxy the stack or the
+ * environment chose. One inner handler per route (direct, or through a proxy), each with its own
+ * keep-alive agents, all closed with this handler. A handler shared by a run's clients ignores
+ * their `destroy()`: its connections serve the next account, and the run closes it.
  */
 export class GuardedRequestHandler {
     private readonly routes = new Map<string, NodeHttpHandler>();
     private readonly updates: UpdateArgs[] = [];
-    private readonly direct: NodeHttpHandler;
+    // Sends nothing: it answers the SDK's questions about the handler's configuration.
+    private readonly describing: NodeHttpHandler;
     readonly metadata: NodeHttpHandler["metadata"];
 
     constructor(private readonly limits: CallLimits, private readonly guard: RequestGuard, private readonly shared = false) {
-        // Node's own agents have no socket cap: the sessions' concurrency bounds the requests.
-        this.direct = this.makeHandler({ httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) });
-        this.routes.set("direct", this.direct);
-        this.metadata = this.direct.metadata;
+        this.describing = this.makeHandler({});
+        this.metadata = this.describing.metadata;
     }
 
-    handle(request: HttpRequest, options?: Parameters<NodeHttpHandler["handle"]>[1]): ReturnType<NodeHttpHandler["handle"]> {
-        const port = request.port ?? (request.protocol.replace(/:$/, "") === "https" ? 443 : 80);
+    async handle(request: HttpRequest, options?: Parameters<NodeHttpHandler["handle"]>[1]): ReturnType<NodeHttpHandler["handle"]> {
+        const https = request.protocol.replace(/:$/, "") === "https";
+        const port = request.port ?? (https ? 443 : 80);
         if (!this.guard.trust.allows({ protocol: request.protocol, hostname: request.hostname, port: request.port }, this.guard.services)) {
             const shown = request.port ? `:${request.port}` : "";
             const origin = originOf(`${request.protocol.replace(/:$/, "")}://${request.hostname}${shown}`) ?? `${request.protocol}//${request.hostname}${shown}`;
-            return Promise.reject(new UntrustedEndpointError(origin, this.guard.services));
+            throw new UntrustedEndpointError(origin, this.guard.services);
         }
-        let proxy: ChosenProxy | undefined;
-        let inner: NodeHttpHandler;
-        try {
-            proxy = this.guard.network?.proxyFor(request.protocol, request.hostname, port);
-            inner = this.route(proxy);
-        } catch (e) {
-            return Promise.reject(e);
-        }
+        const proxy = https ? this.guard.network?.proxyFor(request.hostname, port) : undefined;
+        // Plain http needs no certificate authorities: an unreadable trustedCaBundles fails https only.
+        const inner = https ? this.route(proxy, await this.guard.trust.tlsContext()) : this.route(undefined, undefined);
         const route: RequestRoute = {
             destination: `${request.hostname}:${port}`,
             proxy: proxy && { address: `${proxy.url.hostname}:${proxy.url.port || (proxy.url.protocol === "https:" ? 443 : 80)}`, source: proxy.source },
             ignoredCaBundle: this.guard.network?.ignoredCaBundle,
         };
-        const sent = inner.handle(request, options);
         loadReadersSoon();
-        // On the response too: a 407, or a body that is not AWS's, fails later, in parsing.
-        return sent.then((r) => {
-            attachRoute(r.response, route);
-            const type = String(r.response.headers["content-type"] ?? "");
-            // AWS's APIs never answer with a web page; a proxy's or firewall's block page can come
-            // with any status, 200 included, and would otherwise parse as an empty answer.
-            if (/html/i.test(type) && r.response.statusCode !== 407) {
-                (r.response.body as { destroy?: () => void } | undefined)?.destroy?.();
-                const error = new NotAwsAnswerError(r.response.statusCode, type);
-                attachRoute(error, route);
-                throw error;
-            }
-            return r;
-        }, (e: unknown) => {
+        let r: Awaited<ReturnType<NodeHttpHandler["handle"]>>;
+        try {
+            r = await inner.handle(request, options);
+        } catch (e) {
             attachRoute(e, route);
             throw e;
-        });
+        }
+        // On the response too: a 407, or a body that is not AWS's, fails later, in parsing.
+        attachRoute(r.response, route);
+        const type = String(r.response.headers["content-type"] ?? "");
+        // AWS's APIs never answer with a web page; a proxy's or firewall's block page can come
+        // with any status, 200 included, and would otherwise parse as an empty answer.
+        if (/html/i.test(type) && r.response.statusCode !== 407) {
+            (r.response.body as { destroy?: () => void } | undefined)?.destroy?.();
+            const error = new NotAwsAnswerError(r.response.statusCode, type);
+            attachRoute(error, route);
+            throw error;
+        }
+        return r;
     }
 
     /**
-     * The inner handler for a route, made on first use: its agents go through `proxy` or direct,
-     * verifying TLS with AWS_CA_BUNDLE's CAs when it is set (reading it may throw).
+     * The inner handler for a route, made on first use: its agents go through `proxy` (https only)
+     * or direct, and verify TLS with the trusted certificate authorities.
      */
-    private route(proxy: ChosenProxy | undefined): NodeHttpHandler {
-        const trust = tlsTrust();
-        const key = proxy ? `proxy ${proxy.url.href}` : trust ? "direct with CA bundle" : "direct";
+    private route(proxy: ChosenProxy | undefined, secureContext: SecureContext | undefined): NodeHttpHandler {
+        const key = !secureContext ? "plain" : proxy ? `proxy ${proxy.url.href}` : "direct";
         let handler = this.routes.get(key);
         if (!handler) {
-            handler = this.makeHandler(proxy
-                ? {
-                    httpAgent: new (httpProxyAgent().HttpProxyAgent)(proxy.url, { keepAlive: true }),
-                    httpsAgent: tunnelAgent(proxy.url, trust),
-                }
-                : { httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true, ...trust }) });
+            handler = this.makeHandler(!secureContext
+                ? { httpAgent: new HttpAgent({ keepAlive: true }) }
+                : { httpsAgent: proxy ? tunnelAgent(proxy.url, secureContext) : new HttpsAgent({ keepAlive: true, secureContext }) });
             this.routes.set(key, handler);
         }
         return handler;
@@ -151,7 +153,7 @@ export class GuardedRequestHandler {
     }
 
     httpHandlerConfigs(): ReturnType<NodeHttpHandler["httpHandlerConfigs"]> {
-        return this.direct.httpHandlerConfigs();
+        return this.describing.httpHandlerConfigs();
     }
 
     /** Closes the handler's connections, unless the handler is shared (then {@link close} does). */
@@ -163,43 +165,40 @@ export class GuardedRequestHandler {
 
     close(): void {
         this.routes.forEach((h) => h.destroy());
+        this.describing.destroy();
     }
 }
 
-/** The endpoint variants a provider asks for (the SDK also reads AWS_USE_FIPS_ENDPOINT itself). */
-export interface EndpointVariants {
-    useFipsEndpoint?: boolean;
-    useDualstackEndpoint?: boolean;
+/**
+ * How a client reaches its service: the endpoint variants (FIPS, dual-stack) as the provider
+ * resolves them (its inputs, then the environment, then its profile: see posture/credentials.ts),
+ * and an endpoint override the trust boundary has accepted.
+ */
+export interface ClientRoute {
+    useFipsEndpoint: boolean;
+    useDualstackEndpoint: boolean;
+    endpoint?: string;
 }
 
 /**
- * Settings every SDK client reads from the environment, then the shared config file: the SDK's own
- * loaders, made once per run and shared by its clients, instead of once per client (each miss
- * costs an error with a stack trace, and hundreds of accounts make thousands of clients).
+ * The SDK client configuration shared by every client the pack makes. Every setting the SDK
+ * would otherwise load from the environment or the shared config files is given: the pack has
+ * already decided each the provider's way, and no SDK loader then reads a file the stack or the
+ * environment names (a FIFO there would block one of Node's file threads) or follows an
+ * endpoint override the trust boundary has not seen (`ignoreConfiguredEndpointUrls`).
  */
-export interface RunLoaders {
-    useFipsEndpoint: () => Promise<boolean>;
-    useDualstackEndpoint: () => Promise<boolean>;
-    userAgentAppId: () => Promise<string | undefined>;
-    authSchemePreference: () => Promise<string[]>;
-}
-
-/**
- * The SDK client configuration shared by every client the pack makes. `endpoint` is an override
- * the trust boundary has already accepted; without one the SDK resolves the genuine endpoint (or
- * a trusted AWS_ENDPOINT_URL*), and the request handler's guard checks the result either way.
- */
-export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, requestHandler: GuardedRequestHandler, variants: EndpointVariants = {}, loaders?: RunLoaders) {
+export function clientConfig(limits: CallLimits, region: string, credentials: Credentials | undefined, route: ClientRoute, requestHandler: GuardedRequestHandler) {
     return {
         region,
         credentials,
-        ...(endpoint ? { endpoint } : {}),
-        // A provider's `true` wins; its false is the default, and then the SDK's own
-        // AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT (and profile settings) apply, as in
-        // the provider — read by the run's loaders when given, else by each client's own.
-        ...(variants.useFipsEndpoint ? { useFipsEndpoint: true } : loaders ? { useFipsEndpoint: loaders.useFipsEndpoint } : {}),
-        ...(variants.useDualstackEndpoint ? { useDualstackEndpoint: true } : loaders ? { useDualstackEndpoint: loaders.useDualstackEndpoint } : {}),
-        ...(loaders ? { userAgentAppId: loaders.userAgentAppId, authSchemePreference: loaders.authSchemePreference } : {}),
+        ...(route.endpoint ? { endpoint: route.endpoint } : {}),
+        ignoreConfiguredEndpointUrls: true,
+        useFipsEndpoint: route.useFipsEndpoint,
+        useDualstackEndpoint: route.useDualstackEndpoint,
+        defaultsMode: "legacy" as const,
+        userAgentAppId: async () => undefined,
+        authSchemePreference: async () => [] as string[],
+        sigv4aSigningRegionSet: async () => undefined,
         maxAttempts: limits.maxAttempts,
         retryMode: "standard",
         requestHandler,
@@ -208,24 +207,18 @@ export function clientConfig(limits: CallLimits, region: string, credentials: Cr
 
 /**
  * What the SDK clients of one run share: request handlers, so that connections opened for one
- * account serve the next, and the SDK's loaders of the settings every client reads. Clients
- * themselves are made per account (their credentials are the account's) and per AssumeRole (the
- * SDK's retry budget is per client); {@link close} ends the run's connections.
+ * account serve the next. Clients themselves are made per account (their credentials are the
+ * account's) and per AssumeRole (the SDK's retry budget is per client); {@link close} ends the
+ * run's connections.
  */
 export class ClientPool {
     private readonly handlers = new Map<string, GuardedRequestHandler>();
-    private loaders?: RunLoaders;
 
-    constructor(private readonly trust: EndpointTrust) {}
+    constructor(readonly trust: EndpointTrust) {}
 
-    /**
-     * The configuration of a client of the run: the run's request handler for the service, and
-     * the endpoint variants read once per run (each client would otherwise read the environment
-     * and shared config again, at a cost that adds up over hundreds of accounts).
-     */
-    config(service: AwsService, limits: CallLimits, region: string, credentials: Credentials | undefined, endpoint: string | undefined, network: NetworkInputs) {
-        this.loaders ??= runLoaders();
-        return clientConfig(limits, region, credentials, endpoint, this.requestHandler(limits, [service], network), network, this.loaders);
+    /** The configuration of a client of the run: the run's request handler for the service. */
+    config(service: AwsService, limits: CallLimits, region: string, credentials: Credentials | undefined, route: ClientRoute, network: NetworkInputs) {
+        return clientConfig(limits, region, credentials, route, this.requestHandler(limits, [service], network));
     }
 
     /** The run's request handler for these services and the provider's network inputs. */
@@ -322,9 +315,7 @@ function rehearse(): void {
     // A guard for no service at all refuses every destination, genuine AWS hosts included.
     const refuseAll = new GuardedRequestHandler(limits, { trust: new EndpointTrust([]), services: [] });
     const keys: Credentials = { accessKeyId: "AKIAREHEARSALNOTAKEY", secretAccessKey: "rehearsal-not-a-secret" };
-    // Fixed settings: the rehearsal reads no file (the shared config is checked before any real call reads it).
-    const settings: RunLoaders = { useFipsEndpoint: async () => false, useDualstackEndpoint: async () => false, userAgentAppId: async () => undefined, authSchemePreference: async () => [] };
-    const config = () => clientConfig(limits, "us-east-1", keys, "https://rehearsal.invalid", refuseAll, {}, settings);
+    const config = () => clientConfig(limits, "us-east-1", keys, { useFipsEndpoint: false, useDualstackEndpoint: false, endpoint: "https://rehearsal.invalid" }, refuseAll);
     const calls: Array<() => Promise<unknown>> = [
         () => new (sts().STSClient)(config()).send(new (sts().AssumeRoleCommand)({ RoleArn: "arn:aws:iam::000000000000:role/rehearsal", RoleSessionName: "rehearsal" })),
         () => new (iam().IAMClient)(config()).send(new (iam().GetAccountSummaryCommand)({})),
@@ -344,21 +335,6 @@ function quietly(work: () => unknown): void {
     }
 }
 
-/** The SDK's loaders of {@link RunLoaders}, from the modules its clients use. */
-function runLoaders(): RunLoaders {
-    const { loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS } = smithyConfig();
-    const { dirname } = require("node:path") as typeof import("node:path");
-    const fromClients = (id: string) => require(require.resolve(id, { paths: [dirname(require.resolve("@aws-sdk/client-sts"))] }));
-    const { NODE_APP_ID_CONFIG_OPTIONS } = fromClients("@aws-sdk/core/client") as { NODE_APP_ID_CONFIG_OPTIONS: ConfigLoaderOptions<string | undefined> };
-    const { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = fromClients("@aws-sdk/core/httpAuthSchemes") as { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS: ConfigLoaderOptions<string[]> };
-    return {
-        useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS),
-        useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS),
-        userAgentAppId: loadConfig(NODE_APP_ID_CONFIG_OPTIONS),
-        authSchemePreference: loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS),
-    };
-}
-
 let readersLoading = false;
 
 /**
@@ -376,69 +352,52 @@ function loadReadersSoon(): void {
     }
 }
 
-/** @aws-sdk/credential-providers, loaded on first use. */
-export function credentialProviders(): typeof CredentialProvidersModule {
+/** The IAM Identity Center (SSO) portal client of the AWS SDK, loaded on first use. */
+export function sso(): typeof SsoModule {
     silenceNodeVersionWarning();
-    return require("@aws-sdk/credential-providers");
-}
-
-/** The part of `@smithy/core/config` the pack uses: the shared-file parser, config loaders and the SDK's external-data hook. */
-export interface SmithyConfig {
-    parseKnownFiles(init: { filepath: string; configFilepath: string }): Promise<Record<string, Record<string, string | undefined>>>;
-    loadConfig<T>(options: ConfigLoaderOptions<T>): () => Promise<T>;
-    NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS: ConfigLoaderOptions<boolean>;
-    NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS: ConfigLoaderOptions<boolean>;
-    externalDataInterceptor?: { interceptToken?(id: string, value: unknown): void };
-}
-
-/** What the SDK's `loadConfig` takes: where a setting is read from; opaque to the pack. */
-export type ConfigLoaderOptions<T> = { default: T | (() => T) } & Record<string, unknown>;
-
-/**
- * `@smithy/core/config` as the SDK's credential providers load it: the same module instance, so
- * that its file cache and its `exec` hook are the ones they use.
- */
-export function smithyConfig(): SmithyConfig {
-    const { dirname } = require("node:path") as typeof import("node:path");
-    try {
-        const providers = dirname(require.resolve("@aws-sdk/credential-providers"));
-        const processProvider = dirname(require.resolve("@aws-sdk/credential-provider-process", { paths: [providers] }));
-        return require(require.resolve("@smithy/core/config", { paths: [processProvider] }));
-    } catch {
-        return require("@smithy/core/config");
-    }
+    return require("@aws-sdk/nested-clients/sso");
 }
 
 function nodeHttpHandler(): typeof NodeHttpHandlerModule {
     return require("@smithy/node-http-handler");
 }
 
-function httpProxyAgent(): typeof HttpProxyAgentModule {
-    return require("http-proxy-agent");
-}
-
 type TunnelArgs = Parameters<HttpsProxyAgentModule.HttpsProxyAgent<string>["connect"]>;
 
 /**
  * An agent that tunnels https through a proxy (CONNECT) and verifies the destination's certificate
- * against the destination's own name, with the CA bundle's trust when set. https-proxy-agent passes its options to
- * the proxy connection only, and leaves the host out of the tunnel's TLS options, so a destination
- * named by IP address would be checked as "localhost".
+ * against the destination's own name and the trusted certificate authorities. https-proxy-agent
+ * passes its options to the proxy connection only, and leaves the host out of the tunnel's TLS
+ * options, so a destination named by IP address would be checked as "localhost". And when the
+ * proxy answers CONNECT with anything but 200, https-proxy-agent replays that answer to the
+ * request as if the destination had sent it, without TLS: a proxy could forge AWS's answers. Here
+ * such an answer ends the request instead, and nothing the proxy sent is read.
  */
-function tunnelAgent(proxy: URL, trust: TlsTrust | undefined): HttpsAgent {
+function tunnelAgent(proxy: URL, secureContext: SecureContext): HttpsAgent {
     const { HttpsProxyAgent } = require("https-proxy-agent") as typeof HttpsProxyAgentModule;
     class VerifyingTunnel extends HttpsProxyAgent<string> {
-        override connect(req: TunnelArgs[0], opts: TunnelArgs[1]) {
-            if (!opts.secureEndpoint) {
-                return super.connect(req, opts);
+        override async connect(req: TunnelArgs[0], opts: TunnelArgs[1]) {
+            let answer: { statusCode: number; statusText: string } | undefined;
+            const noteAnswer = (connect: { statusCode: number; statusText: string }) => {
+                answer = connect;
+            };
+            req.once("proxyConnect", noteAnswer);
+            try {
+                const host = opts.host ?? "";
+                const socket = await super.connect(req, opts.secureEndpoint ? {
+                    ...opts,
+                    secureContext,
+                    checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert),
+                } : opts);
+                if (answer === undefined || answer.statusCode !== 200) {
+                    socket.destroy();
+                    throw new ProxyTunnelError(answer?.statusCode, answer?.statusText);
+                }
+                return socket;
+            } finally {
+                req.off("proxyConnect", noteAnswer);
             }
-            const host = opts.host ?? "";
-            return super.connect(req, {
-                ...opts,
-                ...trust,
-                checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert),
-            });
         }
     }
-    return new VerifyingTunnel(proxy, { keepAlive: true, ...trust });
+    return new VerifyingTunnel(proxy, { keepAlive: true, secureContext });
 }

@@ -5,7 +5,7 @@
 import { analyzerMessages } from "../analyzerMessages";
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
 import { Target, targetOf, viaRole } from "../discover/target";
-import { EndpointTrust, accountKey } from "./trust";
+import { EndpointTrust, accountKey, answerSource } from "./trust";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
 import { resolveCredentials, sharedResolution } from "./credentials";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
@@ -16,7 +16,7 @@ import { CallLimits, ClientPool, Credentials, DEFAULT_CALL_LIMITS } from "./sdk"
 
 // Failures that belong to the reader's own credentials or permissions, not to the account: another
 // provider's reader may still get the account's answer.
-const READER_FAILURE_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role"]);
+const READER_FAILURE_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role", "profile-role"]);
 
 function isReaderFailure(failure: CheckFailure): boolean {
     return READER_FAILURE_STEPS.has(failure.step.kind) || failure.kind === "access-denied" || failure.kind === "invalid-credentials";
@@ -53,6 +53,8 @@ export interface TargetGroup {
 export interface TargetAccount {
     accountId: string;
     partition: string;
+    /** Where its answers come from (trust.ts `answerSource`): genuine AWS, trusted overrides, or one reader's plain http. */
+    source: string;
     providers: ProviderRef[];
     /** Targets that reach this account, in provider order; each may read it for the others. */
     targets: Target[];
@@ -174,13 +176,14 @@ export class PostureSession {
                 continue;
             }
             const { accountId, partition } = identity.value;
-            const key = accountKey(identity.value);
+            const source = answerSource(group.target.endpoints, process.env, () => group.target.key);
+            const key = accountKey({ accountId, partition, source });
             const account = accounts.get(key);
             if (account) {
                 account.providers.push(...group.providers);
                 account.targets.push(group.target);
             } else {
-                accounts.set(key, { accountId, partition, providers: [...group.providers], targets: [group.target] });
+                accounts.set(key, { accountId, partition, source, providers: [...group.providers], targets: [group.target] });
             }
         }
         for (const [key, account] of accounts) {
@@ -303,12 +306,12 @@ export class PostureSession {
      */
     private async organizationFeatures(account: TargetAccount, membership: Exclude<Membership, { kind: "standalone" }>, roleArn: string | undefined): Promise<OrganizationFeatures> {
         const orgId = membership.organizationId;
-        const management = this.cache.accounts.get(accountKey({ partition: account.partition, accountId: membership.managementAccountId }));
+        const management = this.cache.accounts.get(accountKey({ partition: account.partition, accountId: membership.managementAccountId, source: account.source }));
         const source: FeaturesSource = management
             ? { key: `account:${accountKey(management)}`, via: `management account ${management.accountId}`, readers: () => management.targets }
             : roleArn
-                ? this.roleSource(account.targets, roleArn)
-                : { key: `member:${account.partition}:${orgId}`, via: `account ${account.accountId}`, readers: () => account.targets };
+                ? this.roleSource(account.targets, roleArn, account.source)
+                : { key: `member:${account.partition}:${orgId} ${account.source}`, via: `account ${account.accountId}`, readers: () => account.targets };
         return featuresOf(orgId, await this.featuresFrom(source), source.via, roleArn !== undefined);
     }
 
@@ -324,8 +327,10 @@ export class PostureSession {
             void this.accountSummary(account, audit);
             void this.organization(account, (id) => config.organizationRoleFor(id), audit);
         }
-        if (config.singleOrganizationRole && accounts.length > 0) {
-            this.startFeaturesThroughRole(config.singleOrganizationRole, () => accounts.flatMap((a) => a.targets));
+        if (config.singleOrganizationRole) {
+            for (const [source, targets] of bySource(accounts.flatMap((a) => a.targets))) {
+                this.startFeaturesThroughRole(config.singleOrganizationRole, source, () => targets);
+            }
         }
     }
 
@@ -335,8 +340,15 @@ export class PostureSession {
      * this need not wait for any account to be located.
      */
     prefetchOrganizationRole(providers: readonly ReadyProvider[], roleArn: string | undefined): void {
-        if (roleArn && providers.length > 0) {
-            this.startFeaturesThroughRole(roleArn, () => providers.map((p) => targetOf(p.settings)));
+        if (roleArn) {
+            // Targets are made only for a read not yet under way (each costs hashes).
+            const groups = new Map<string, ReadyProvider[]>();
+            for (const p of providers) {
+                memo(groups, answerSource(p.settings.endpoints, process.env, () => targetOf(p.settings).key), () => []).push(p);
+            }
+            for (const [source, group] of groups) {
+                this.startFeaturesThroughRole(roleArn, source, () => group.map((p) => targetOf(p.settings)));
+            }
         }
     }
 
@@ -345,14 +357,14 @@ export class PostureSession {
      * building a reader per target (hashing each) is work a read already under way does not need.
      * An account's own read still retries with its own readers if this one's credentials failed.
      */
-    private startFeaturesThroughRole(roleArn: string, targets: () => Target[]): void {
-        if (!this.cache.features.has(roleSourceKey(roleArn))) {
-            void this.featuresFrom(this.roleSource(targets(), roleArn));
+    private startFeaturesThroughRole(roleArn: string, source: string, targets: () => Target[]): void {
+        if (!this.cache.features.has(roleSourceKey(roleArn, source))) {
+            void this.featuresFrom(this.roleSource(targets(), roleArn, source));
         }
     }
 
-    private roleSource(targets: readonly Target[], roleArn: string): FeaturesSource {
-        return { key: roleSourceKey(roleArn), via: `role ${roleArn}`, readers: once(() => targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization"))) };
+    private roleSource(targets: readonly Target[], roleArn: string, source: string): FeaturesSource {
+        return { key: roleSourceKey(roleArn, source), via: `role ${roleArn}`, readers: once(() => targets.map((t) => viaRole(t, roleArn, "aws-root-mfa-organization"))) };
     }
 
     /** One iam:ListOrganizationsFeatures answer per source (an account, or a role), per run. */
@@ -405,9 +417,18 @@ export class PostureSession {
     }
 }
 
-/** The key of the features read through a configured organization role. */
-function roleSourceKey(roleArn: string): string {
-    return `role:${roleArn}`;
+/** The key of the features read through a configured organization role, from one answer source. */
+function roleSourceKey(roleArn: string, source: string): string {
+    return `role:${roleArn} ${source}`;
+}
+
+/** Targets grouped by the source of their answers (trust.ts `answerSource`). */
+function bySource(targets: readonly Target[]): Map<string, Target[]> {
+    const groups = new Map<string, Target[]>();
+    for (const t of targets) {
+        memo(groups, answerSource(t.endpoints, process.env, () => t.key), () => []).push(t);
+    }
+    return groups;
 }
 
 /** `make`, called at most once. */

@@ -10,7 +10,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
     switch (failure.kind) {
         case "no-credentials":
             return {
-                happened: `no AWS credentials could be found ${aws}`,
+                happened: `no AWS credentials could be obtained: ${sentence(quoted(failure.detail))}`,
                 todo: "run the deployment with the credentials its provider uses (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an SSO login, or the provider's profile/accessKey inputs); the policy pack process inherits the Pulumi CLI's environment",
             };
         case "invalid-credentials":
@@ -25,7 +25,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${action} was denied while ${where} ${aws}`,
                 todo: failure.step.kind === "web-identity"
                     ? `make sure the trust policy of ${failure.step.roleArn} trusts the token's identity provider, audience and subject`
-                    : failure.step.kind === "assume-role"
+                    : failure.step.kind === "assume-role" || failure.step.kind === "profile-role"
                     ? `allow the caller ${action} on ${failure.step.roleArn} and make sure the role's trust policy trusts it (and that any externalId matches)`
                     : `grant ${action} to ${"via" in failure.step && failure.step.via ? failure.step.via : "the identity the provider deploys with"} (the README has the IAM policy to attach)`,
             };
@@ -80,6 +80,11 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `the proxy${proxyWords(failure)} asked for credentials (HTTP 407 Proxy Authentication Required) while ${where}, so the request never reached AWS`,
                 todo: "give the proxy's user and password in the proxy URL the pack uses (HTTPS_PROXY, or the provider's httpsProxy/httpProxy, as http://user:password@host:port), or ask the network team to let this machine reach the AWS endpoints without proxy authentication",
             };
+        case "proxy-tunnel":
+            return {
+                happened: `the proxy${proxyWords(failure)} refused to open a tunnel${failure.route ? ` to ${failure.route.destination}` : ""} (${quoted(failure.detail)}) while ${where}, so the request never reached AWS and nothing the proxy sent was read`,
+                todo: "ask the network team to let this machine (or its proxy) reach the AWS STS, IAM and Organizations endpoints, or set NO_PROXY / the provider's noProxy for endpoints reached without the proxy",
+            };
         case "not-aws-answer":
             return {
                 happened: `something other than AWS answered while ${where}: ${quoted(failure.detail)}${failure.route ? ` for ${failure.route.destination}` : ""}${proxyWords(failure) ? `, through the proxy${proxyWords(failure)}` : ""} — typically a proxy's or firewall's block page`,
@@ -95,7 +100,7 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
         case "tls":
             return {
                 happened: `the TLS certificate of ${hostWords(failure)} could not be verified while ${where} ${aws}${failure.route?.ignoredCaBundle ? "; the provider's customCaBundle was not used: a stack's inputs cannot add certificate authorities the pack trusts" : ""}`,
-                todo: "if this network inspects TLS with a private certificate authority, the administrator sets AWS_CA_BUNDLE (a PEM file the pack adds to Node's roots) or NODE_EXTRA_CA_CERTS to that CA on the machine that runs pulumi; otherwise something between this machine and AWS is intercepting its traffic",
+                todo: `if this network inspects TLS with a private certificate authority, the administrator who enables this policy pack lists that CA's PEM file in trustedCaBundles in the policy config${process.env.AWS_CA_BUNDLE || process.env.NODE_EXTRA_CA_CERTS ? " (AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS are not used by the pack: the environment is the stack's to set)" : ""}; otherwise something between this machine and AWS is intercepting its traffic`,
             };
         case "plain-http-port":
             return {
@@ -114,12 +119,26 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${failure.detail}, so no request was sent while ${where}`,
                 todo: "correct that proxy setting (http://host:port or https://host:port), or remove it",
             };
+        case "profile":
+            return {
+                happened: failure.code === "UnsupportedProfile"
+                    ? `the pack cannot resolve this profile exactly as the AWS provider does, so it does not guess: ${sentence(failure.detail)}`
+                    : `the shared config could not be used: ${sentence(failure.detail)}`,
+                todo: failure.code === "UnsupportedProfile"
+                    ? "deploy with a credential source the pack resolves as the provider does (static keys, a role chain, IAM Identity Center, credential_process, web identity, container or instance credentials: see the README's profile table)"
+                    : "correct that profile in the shared config or credentials file (the AWS provider fails on it too), or point the provider at the right profile or file",
+            };
         case "unexpected":
             return {
                 happened: `an unexpected error occurred while ${where} ${aws}`,
                 todo: "run again; if it persists, report it with this message",
             };
     }
+}
+
+/** A detail that is a sentence of its own, without its final period (the message adds one). */
+function sentence(detail: string): string {
+    return detail.replace(/\.$/, "");
 }
 
 /** ` at host:port (HTTPS_PROXY)`: the proxy a request went through, never its user or password. */
@@ -141,6 +160,8 @@ function stepWords(failure: CheckFailure): string {
             return `exchanging the web identity token for role ${s.roleArn} (assumeRoleWithWebIdentity)`;
         case "assume-role":
             return `assuming role ${s.roleArn} (assumeRoles[${s.position}])`;
+        case "profile-role":
+            return `assuming role ${s.roleArn} (role_arn of profile "${s.profile}" in ${s.file})`;
         case "identify":
             return "identifying the account (sts:GetCallerIdentity)";
         case "account-summary":

@@ -18,7 +18,7 @@ describe("centralized root access through the engine protocol", function () {
     let world: World;
 
     before(async () => {
-        world = await startWorld();
+        world = await startWorld({ tls: true });
     });
     after(async () => {
         await stopWorld(world);

@@ -74,7 +74,8 @@ describe("credential sources through the engine protocol", function () {
         const script = path.join(dir, "credential-process.js");
         writeFileSync(script, `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(u.accessKeyId)}, SecretAccessKey: ${JSON.stringify(u.secretAccessKey)} }));\n`);
         const config = path.join(dir, "config-process");
-        writeFileSync(config, `[profile proc]\ncredential_process = ${JSON.stringify(process.execPath)} ${JSON.stringify(script)}\nregion = us-east-1\n`);
+        // Unquoted: Go strips the quotes around a whole quoted value, which breaks `"node" "script"`.
+        writeFileSync(config, `[profile proc]\ncredential_process = ${process.execPath} ${script}\nregion = us-east-1\n`);
         const p = providerResource("process", { profile: "proc", sharedConfigFiles: JSON.stringify([config]) });
         assertFlags(await world.pack.analyzeStack([p]), u.accountId);
     });
@@ -85,7 +86,7 @@ describe("credential sources through the engine protocol", function () {
         const ds = ofPolicy(await world.pack.analyzeStack([providerResource("missing", { profile: "nope", sharedConfigFiles: JSON.stringify([config]) })]));
         assert.equal(ds.length, 1);
         assert.match(ds[0].message, /provider "missing" could not be determined/);
-        assert.match(ds[0].message, /no AWS credentials could be found/);
+        assert.match(ds[0].message, new RegExp(`The AWS profile "nope", named by the provider's profile setting, is not defined in ${config}`));
     });
 
     it("assumeRoleWithWebIdentity, secret: its session name, which AWS echoes in a denial, never appears", async () => {
@@ -132,7 +133,7 @@ describe("credential sources through the engine protocol", function () {
         const p = providerResource("oidc-missing", { region: "us-east-1", assumeRoleWithWebIdentity: JSON.stringify({ roleArn: a.roleArn, webIdentityTokenFile: path.join(dir, "absent") }) });
         const ds = ofPolicy(await world.pack.analyzeStack([p]));
         assert.equal(ds.length, 1);
-        assert.match(ds[0].message, /web identity token file .* could not be read \(ENOENT\)/);
+        assert.match(ds[0].message, /no AWS credentials could be obtained: the web identity token file \S+absent \(the provider's assumeRoleWithWebIdentity.webIdentityTokenFile\) does not exist\./);
     });
 
     it("the provider's endpoints for sts, iam and organizations are used instead of the environment's, once the config trusts them", async () => {

@@ -20,7 +20,7 @@ describe("credential sources from the pack's environment", function () {
     const dirs: string[] = [];
 
     before(async () => {
-        fake = await FakeAws.start();
+        fake = await FakeAws.start({ tls: true });
     });
     afterEach(async () => {
         await pack?.close();

@@ -2,9 +2,14 @@
  * Behind a corporate network, end to end: proxies from the environment and the provider's inputs,
  * a private CA for TLS, FIPS and dual-stack endpoints, and the failures a network causes. Each
  * environment is its own pack process; every endpoint and proxy is on 127.0.0.1.
+ *
+ * The environment is the stack's (issue 17): a proxy only carries https (CONNECT, TLS verified end
+ * to end against Node's roots and the policy config's trustedCaBundles), plain http always goes
+ * direct, and no CA from the environment or the stack is trusted. So proxies are exercised with
+ * the TLS front of the local endpoint, its CA listed in trustedCaBundles.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FakeAws } from "../fake-aws";
@@ -48,7 +53,182 @@ function onlyMessage(ds: Diagnostic[]): string {
     return mine[0].message;
 }
 
-describe("behind a proxy (plain-http endpoint)", function () {
+/**
+ * The pack trusting the TLS front: its URL in trustedEndpoints, its CA (and `bundles`) in
+ * trustedCaBundles, for every policy.
+ */
+async function trustingFront(pack: PackProcess, front: TlsFront, bundles: string[] = [front.caFile], endpoints: string[] = [front.url]): Promise<PackProcess> {
+    const policies = (await pack.getAnalyzerInfo()).policies.map((p) => p.name);
+    await pack.configure(Object.fromEntries(policies.map((p) => [p, { trustedEndpoints: endpoints, trustedCaBundles: bundles }])));
+    return pack;
+}
+
+/** The highest resident set size of a process so far (VmHWM), in bytes. */
+function peakRss(pid: number): number {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    assert.ok(kb, `no VmHWM for process ${pid}`);
+    return Number(kb[1]) * 1024;
+}
+
+describe("behind a proxy (https endpoint, CONNECT)", function () {
+    this.timeout(60_000);
+    let fake: FakeAws;
+    let front: TlsFront;
+    let proxy: TestProxy;
+    // HTTP_PROXY never carries https: whatever reaches this one is a fault.
+    let httpOnly: TestProxy;
+    let home: string;
+    let homeAccount: string;
+    let ssoAccount: string;
+    let pack: PackProcess;
+
+    before(async () => {
+        fake = await FakeAws.start();
+        front = await startTlsFront(Number(new URL(fake.url).port));
+        proxy = await startProxy();
+        httpOnly = await startProxy();
+        home = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-net-"));
+        const d = deployer(fake);
+        homeAccount = d.homeAccount;
+        ssoAccount = freshAccountId();
+        fake.addAccount({ id: ssoAccount, summary: NONCOMPLIANT });
+        const { configFile } = ssoProfileFiles(home, { fake, profile: "dev", accountId: ssoAccount, roleName: "Admin", token: "sso-access-token-0123456789" });
+        pack = await trustingFront(await startPack({
+            packDir: PACK_DIR,
+            env: awsEnv(fake, { ...d.keys, HOME: home, AWS_CONFIG_FILE: configFile, AWS_ENDPOINT_URL: front.url, HTTPS_PROXY: proxy.url, HTTP_PROXY: httpOnly.url }),
+        }), front);
+    });
+    after(async () => {
+        await pack?.close();
+        await httpOnly?.close();
+        await proxy?.close();
+        await front?.close();
+        await fake?.close();
+        rmSync(home, { recursive: true, force: true });
+    });
+
+    it("every call of a run goes through HTTPS_PROXY (CONNECT): STS, IAM, Organizations, SSO and web identity; HTTP_PROXY carries none", async () => {
+        const role = noncompliantTarget(fake, homeAccount, "prod");
+        const token = "eyJhbGciOiJSUzI1NiJ9.web-identity-token-value-0123456789";
+        const webAccount = freshAccountId();
+        fake.addAccount({ id: webAccount, summary: NONCOMPLIANT });
+        const webRole = fake.addRole(webAccount, "WebDeploy", { webIdentityTokens: [token] });
+        const web = providerResource("oidc", { region: "us-east-1", assumeRoleWithWebIdentity: secret(JSON.stringify({ roleArn: webRole, webIdentityToken: token })) });
+        const sso = providerResource("sso", { region: "us-east-1", profile: "dev" });
+        const callsBefore = fake.calls.length;
+        const logBefore = proxy.log.length;
+        const ds = await pack.analyzeStack([role.provider, web, sso]);
+        flagged(ds, role.accountId);
+        flagged(ds, webAccount);
+        flagged(ds, ssoAccount);
+        const calls = fake.calls.slice(callsBefore);
+        for (const action of ["AssumeRole", "AssumeRoleWithWebIdentity", "GetRoleCredentials", "GetAccountSummary", "DescribeOrganization"]) {
+            assert.ok(calls.some((c) => c.action === action), `${action} was called`);
+        }
+        const passed = proxy.log.slice(logBefore);
+        assert.ok(passed.length > 0 && passed.every((line) => line === `CONNECT 127.0.0.1:${front.port}`), passed.join("\n"));
+        // The proxy only sees tunnels, not requests: every connection the endpoint ever accepted must be one of them.
+        assert.ok(front.peers.length > 0);
+        const direct = front.peers.filter((peer) => !proxy.tunnels.includes(peer));
+        assert.deepEqual(direct, [], `connections that bypassed the proxy (peer ports); tunnels: ${proxy.tunnels.join(", ")}`);
+        assert.deepEqual(httpOnly.log, []);
+        assert.deepEqual(httpOnly.connections, []);
+    });
+
+    it("the provider's noProxy replaces NO_PROXY: listing the endpoint's host:port sends it direct", async () => {
+        const role = noncompliantTarget(fake, homeAccount, "direct", { noProxy: `example.com, 127.0.0.1:${front.port}` });
+        const logBefore = proxy.log.length;
+        const peersBefore = front.peers.length;
+        flagged(await pack.analyzeStack([role.provider]), role.accountId);
+        assert.deepEqual(proxy.log.slice(logBefore), []);
+        const peers = front.peers.slice(peersBefore);
+        assert.ok(peers.length > 0 && peers.every((peer) => !proxy.tunnels.includes(peer)), "the endpoint was reached directly");
+    });
+
+    it("the provider's httpsProxy wins over HTTPS_PROXY; a 407 is explained without the proxy's password", async () => {
+        const guarded = await startProxy("auth", { user: "proxyuser", password: "right-password" });
+        try {
+            const role = noncompliantTarget(fake, homeAccount, "authed", { httpsProxy: `http://proxyuser:${PASSWORD}@127.0.0.1:${guarded.port}` });
+            const logBefore = proxy.log.length;
+            const callsBefore = fake.calls.length;
+            const message = onlyMessage(await pack.analyzeStack([role.provider]));
+            assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${guarded.port} \\(the provider's httpsProxy\\) asked for credentials \\(HTTP 407 Proxy Authentication Required\\)`));
+            assert.match(message, /give the proxy's user and password/);
+            assert.ok(guarded.log.length > 0 && guarded.log.every((l) => l === `CONNECT 127.0.0.1:${front.port}`), guarded.log.join("\n"));
+            assert.deepEqual(proxy.log.slice(logBefore), [], "HTTPS_PROXY was not used");
+            assert.equal(fake.calls.length, callsBefore, "nothing reached the endpoint");
+        } finally {
+            await guarded.close();
+        }
+    });
+
+    it("HTTPS_PROXY wins over the provider's httpProxy, as pulumi-aws ranks them for https", async () => {
+        const other = await startProxy("auth", { user: "proxyuser", password: "right-password" });
+        try {
+            const role = noncompliantTarget(fake, homeAccount, "http-proxied", { httpProxy: other.url });
+            const logBefore = proxy.log.length;
+            flagged(await pack.analyzeStack([role.provider]), role.accountId);
+            assert.deepEqual(other.connections, []);
+            const passed = proxy.log.slice(logBefore);
+            assert.ok(passed.length > 0 && passed.every((l) => l === `CONNECT 127.0.0.1:${front.port}`), passed.join("\n"));
+        } finally {
+            await other.close();
+        }
+    });
+
+    it("a proxy's or firewall's HTML page instead of AWS's answer is named as such: answering CONNECT (403, 404), or inside inspected TLS (403, 404, 200)", async () => {
+        const blocking: TestProxy[] = [];
+        try {
+            for (const status of [403, 404]) {
+                blocking.push(await startProxy({ page: status }));
+            }
+            for (const status of [403, 404, 200]) {
+                blocking.push(await startProxy({ page: status, inspect: true }));
+            }
+            // A TLS-inspecting firewall's CA is one the administrator would list.
+            await trustingFront(pack, front, [front.caFile, ...blocking.flatMap((b) => (b.caFile ? [b.caFile] : []))]);
+            for (const [i, proxied] of blocking.entries()) {
+                const status = [403, 404, 403, 404, 200][i];
+                const role = noncompliantTarget(fake, homeAccount, `blocked${status}-${i}`, { httpsProxy: proxied.url });
+                const callsBefore = fake.calls.length;
+                const message = onlyMessage(await pack.analyzeStack([role.provider]));
+                if (proxied.caFile) {
+                    // Inside the tunnel: a page where AWS's answer should be.
+                    assert.match(message, new RegExp(`something other than AWS answered while assuming role .*: HTTP ${status} with a web page \\(text/html; charset=utf-8\\) for 127\\.0\\.0\\.1:${front.port}, through the proxy at 127\\.0\\.0\\.1:${proxied.port} \\(the provider's httpsProxy\\)`), message);
+                    assert.match(message, /block page/);
+                } else {
+                    // The page answers CONNECT: the tunnel was refused, and the page is not read.
+                    assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${proxied.port} \\(the provider's httpsProxy\\) refused to open a tunnel to 127\\.0\\.0\\.1:${front.port} \\(CONNECT answered with HTTP ${status}[^)]*\\) while assuming role .*, so the request never reached AWS and nothing the proxy sent was read`), message);
+                }
+                assert.match(message, /ask the network team/);
+                assert.ok(proxied.log.length > 0 && proxied.log.every((l) => l === `CONNECT 127.0.0.1:${front.port}`), proxied.log.join("\n"));
+                assert.equal(fake.calls.length, callsBefore, "nothing reached the endpoint");
+            }
+        } finally {
+            await trustingFront(pack, front);
+            for (const b of blocking) {
+                await b.close();
+            }
+        }
+    });
+
+    it("a proxy that refuses connections is named, with what to check", async () => {
+        const port = await closedPort();
+        const role = noncompliantTarget(fake, homeAccount, "refused", { httpsProxy: `http://proxyuser:${PASSWORD}@127.0.0.1:${port}` });
+        const message = onlyMessage(await pack.analyzeStack([role.provider]));
+        assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${port} \\(the provider's httpsProxy\\) refused the connection`));
+        assert.match(message, /check that the proxy runs and that its URL \(host and port\) is right/);
+    });
+
+    it("a provider proxy input that is no http(s) URL fails closed, naming the input, not its value", async () => {
+        const role = noncompliantTarget(fake, homeAccount, "socks", { httpsProxy: `socks5://proxyuser:${PASSWORD}@127.0.0.1:1080` });
+        const message = onlyMessage(await pack.analyzeStack([role.provider]));
+        assert.match(message, /httpsProxy/);
+        assert.match(message, /is not a proxy URL/);
+    });
+});
+
+describe("a plain-http endpoint is never reached through a proxy", function () {
     this.timeout(60_000);
     let fake: FakeAws;
     let proxy: TestProxy;
@@ -66,7 +246,11 @@ describe("behind a proxy (plain-http endpoint)", function () {
         ssoAccount = freshAccountId();
         fake.addAccount({ id: ssoAccount, summary: NONCOMPLIANT });
         const { configFile } = ssoProfileFiles(home, { fake, profile: "dev", accountId: ssoAccount, roleName: "Admin", token: "sso-access-token-0123456789" });
-        pack = await trustingFake(await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { ...d.keys, HOME: home, AWS_CONFIG_FILE: configFile, HTTP_PROXY: proxy.url }) }), fake);
+        // Every proxy variable names the proxy; trustedEndpoints lists the http endpoint (trustingFake).
+        pack = await trustingFake(await startPack({
+            packDir: PACK_DIR,
+            env: awsEnv(fake, { ...d.keys, HOME: home, AWS_CONFIG_FILE: configFile, HTTP_PROXY: proxy.url, http_proxy: proxy.url, HTTPS_PROXY: proxy.url, https_proxy: proxy.url }),
+        }), fake);
     });
     after(async () => {
         await pack?.close();
@@ -75,7 +259,7 @@ describe("behind a proxy (plain-http endpoint)", function () {
         rmSync(home, { recursive: true, force: true });
     });
 
-    it("every call of a run passes HTTP_PROXY: STS, IAM, Organizations, SSO and web identity", async () => {
+    it("HTTP_PROXY and HTTPS_PROXY: every call (STS, IAM, Organizations, SSO, web identity) goes direct to the trusted http endpoint", async () => {
         const role = noncompliantTarget(fake, homeAccount, "prod");
         const token = "eyJhbGciOiJSUzI1NiJ9.web-identity-token-value-0123456789";
         const webAccount = freshAccountId();
@@ -84,90 +268,64 @@ describe("behind a proxy (plain-http endpoint)", function () {
         const web = providerResource("oidc", { region: "us-east-1", assumeRoleWithWebIdentity: secret(JSON.stringify({ roleArn: webRole, webIdentityToken: token })) });
         const sso = providerResource("sso", { region: "us-east-1", profile: "dev" });
         const callsBefore = fake.calls.length;
-        const logBefore = proxy.log.length;
         const ds = await pack.analyzeStack([role.provider, web, sso]);
         flagged(ds, role.accountId);
         flagged(ds, webAccount);
         flagged(ds, ssoAccount);
         const calls = fake.calls.slice(callsBefore);
-        const passed = proxy.log.slice(logBefore);
-        assert.equal(passed.length, calls.length, `proxy saw ${passed.join(", ")}; the endpoint saw ${calls.map((c) => c.action).join(", ")}`);
-        assert.ok(passed.every((line) => line.includes(`${fake.url}/`)), passed.join("\n"));
         for (const action of ["AssumeRole", "AssumeRoleWithWebIdentity", "GetRoleCredentials", "GetAccountSummary", "DescribeOrganization"]) {
             assert.ok(calls.some((c) => c.action === action), `${action} was called`);
         }
+        assert.deepEqual(proxy.log, []);
+        assert.deepEqual(proxy.connections, [], "not even a connection reached the proxy");
     });
 
-    it("the provider's noProxy replaces NO_PROXY: listing the endpoint's host:port sends it direct", async () => {
-        const role = noncompliantTarget(fake, homeAccount, "direct", { noProxy: `example.com, 127.0.0.1:${new URL(fake.url).port}` });
-        const logBefore = proxy.log.length;
-        flagged(await pack.analyzeStack([role.provider]), role.accountId);
-        assert.deepEqual(proxy.log.slice(logBefore), []);
-    });
-
-    it("the provider's httpProxy wins over HTTP_PROXY; a 407 is explained without the proxy's password", async () => {
+    it("the provider's httpProxy and httpsProxy are not used either: a proxy asking for credentials, one serving a block page, a refused port", async () => {
         const guarded = await startProxy("auth", { user: "proxyuser", password: "right-password" });
+        const blocking = await startProxy({ page: 403 });
+        const refused = await closedPort();
         try {
-            const role = noncompliantTarget(fake, homeAccount, "authed", { httpProxy: `http://proxyuser:${PASSWORD}@127.0.0.1:${guarded.port}` });
-            const logBefore = proxy.log.length;
-            const message = onlyMessage(await pack.analyzeStack([role.provider]));
-            assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${guarded.port} \\(the provider's httpProxy\\) asked for credentials \\(HTTP 407 Proxy Authentication Required\\)`));
-            assert.match(message, /give the proxy's user and password/);
-            assert.ok(guarded.log.length > 0);
-            assert.deepEqual(proxy.log.slice(logBefore), [], "HTTP_PROXY was not used");
+            const targets = [
+                noncompliantTarget(fake, homeAccount, "authed", { httpProxy: `http://proxyuser:${PASSWORD}@127.0.0.1:${guarded.port}` }),
+                noncompliantTarget(fake, homeAccount, "blocked", { httpProxy: blocking.url, httpsProxy: blocking.url }),
+                noncompliantTarget(fake, homeAccount, "refused", { httpsProxy: `http://127.0.0.1:${refused}` }),
+            ];
+            const ds = await pack.analyzeStack(targets.map((t) => t.provider));
+            for (const t of targets) {
+                flagged(ds, t.accountId);
+                assert.ok(fake.count("GetAccountSummary", t.accountId) > 0, `account ${t.accountId} was read`);
+            }
+            assert.deepEqual([...guarded.connections, ...blocking.connections, ...proxy.connections], []);
+            for (const d of ds) {
+                assert.ok(!d.message.includes(PASSWORD), d.message);
+            }
         } finally {
             await guarded.close();
+            await blocking.close();
         }
-    });
-
-    it("a proxy's or firewall's HTML page instead of AWS's answer (403, 404, 200) is named as such", async () => {
-        for (const status of [403, 404, 200]) {
-            const blocking = await startProxy({ page: status });
-            try {
-                const role = noncompliantTarget(fake, homeAccount, `blocked${status}`, { httpProxy: blocking.url });
-                const message = onlyMessage(await pack.analyzeStack([role.provider]));
-                assert.match(message, new RegExp(`something other than AWS answered while assuming role .*: HTTP ${status} with a web page \\(text/html; charset=utf-8\\) for 127\\.0\\.0\\.1:\\d+, through the proxy at 127\\.0\\.0\\.1:${blocking.port} \\(the provider's httpProxy\\)`), message);
-                assert.match(message, /block page/);
-                assert.match(message, /ask the network team/);
-            } finally {
-                await blocking.close();
-            }
-        }
-    });
-
-    it("a proxy that refuses connections is named, with what to check", async () => {
-        const port = await closedPort();
-        const role = noncompliantTarget(fake, homeAccount, "refused", { httpProxy: `http://proxyuser:${PASSWORD}@127.0.0.1:${port}` });
-        const message = onlyMessage(await pack.analyzeStack([role.provider]));
-        assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${port} \\(the provider's httpProxy\\) refused the connection`));
-        assert.match(message, /check that the proxy runs and that its URL \(host and port\) is right/);
-    });
-
-    it("a provider proxy input that is no http(s) URL fails closed, naming the input, not its value", async () => {
-        const role = noncompliantTarget(fake, homeAccount, "socks", { httpsProxy: `socks5://proxyuser:${PASSWORD}@127.0.0.1:1080` });
-        const message = onlyMessage(await pack.analyzeStack([role.provider]));
-        assert.match(message, /httpsProxy/);
-        assert.match(message, /is not a proxy URL/);
     });
 });
 
 describe("NO_PROXY from the environment", function () {
     this.timeout(60_000);
     let fake: FakeAws;
+    let front: TlsFront;
     let proxy: TestProxy;
     let pack: PackProcess;
     let homeAccount: string;
 
     before(async () => {
         fake = await FakeAws.start();
+        front = await startTlsFront(Number(new URL(fake.url).port));
         proxy = await startProxy();
         const d = deployer(fake);
         homeAccount = d.homeAccount;
-        pack = await trustingFake(await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { ...d.keys, http_proxy: proxy.url, no_proxy: "localhost,127.0.0.0/8" }) }), fake);
+        pack = await trustingFront(await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { ...d.keys, AWS_ENDPOINT_URL: front.url, https_proxy: proxy.url, no_proxy: "localhost,127.0.0.0/8" }) }), front);
     });
     after(async () => {
         await pack?.close();
         await proxy?.close();
+        await front?.close();
         await fake?.close();
     });
 
@@ -175,12 +333,17 @@ describe("NO_PROXY from the environment", function () {
         const role = noncompliantTarget(fake, homeAccount, "prod");
         flagged(await pack.analyzeStack([role.provider]), role.accountId);
         assert.deepEqual(proxy.log, []);
+        assert.deepEqual(proxy.connections, []);
+        assert.ok(front.secured.length > 0, "the endpoint was reached directly");
     });
 
     it("a provider noProxy that does not match sends through the proxy again", async () => {
         const role = noncompliantTarget(fake, homeAccount, "proxied", { noProxy: "internal.example.com" });
+        const peersBefore = front.peers.length;
         flagged(await pack.analyzeStack([role.provider]), role.accountId);
-        assert.ok(proxy.log.length >= 2 && proxy.log.every((l) => l.includes(fake.url)), proxy.log.join("\n"));
+        assert.ok(proxy.log.length >= 1 && proxy.log.every((l) => l === `CONNECT 127.0.0.1:${front.port}`), proxy.log.join("\n"));
+        const peers = front.peers.slice(peersBefore);
+        assert.ok(peers.length > 0 && peers.every((peer) => proxy.tunnels.includes(peer)), "every new connection came through the proxy");
     });
 });
 
@@ -193,13 +356,14 @@ describe("TLS with a private CA", function () {
     let keys: Record<string, string>;
     const packs: PackProcess[] = [];
 
-    /** A pack whose endpoint is the TLS front (listed in trustedEndpoints), with `env` added. */
-    async function packWith(env: Record<string, string | undefined>, trusted: string[] = [front.url]): Promise<PackProcess> {
+    /**
+     * A pack whose endpoint is the TLS front (listed in trustedEndpoints), with `env` added and
+     * `bundles` as trustedCaBundles.
+     */
+    async function packWith(env: Record<string, string | undefined>, bundles: string[], trusted: string[] = [front.url]): Promise<PackProcess> {
         const pack = await startPack({ packDir: PACK_DIR, env: awsEnv(fake, { ...keys, AWS_ENDPOINT_URL: front.url, ...env }) });
         packs.push(pack);
-        const policies = (await pack.getAnalyzerInfo()).policies.map((p) => p.name);
-        await pack.configure(Object.fromEntries(policies.map((p) => [p, { trustedEndpoints: trusted }])));
-        return pack;
+        return trustingFront(pack, front, bundles, trusted);
     }
 
     before(async () => {
@@ -219,36 +383,55 @@ describe("TLS with a private CA", function () {
         await fake?.close();
     });
 
-    it("with the test CA in AWS_CA_BUNDLE the TLS endpoint is read, through HTTPS_PROXY (CONNECT) or direct", async () => {
-        const pack = await packWith({ AWS_CA_BUNDLE: front.caFile, HTTPS_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${proxy.port}` });
+    it("with the test CA in trustedCaBundles the TLS endpoint is read, through HTTPS_PROXY (CONNECT) or direct", async () => {
+        const pack = await packWith({ HTTPS_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${proxy.port}` }, [front.caFile]);
         const viaProxy = noncompliantTarget(fake, homeAccount, "prod");
         const callsBefore = fake.calls.length;
+        let securedBefore = front.secured.length;
         flagged(await pack.analyzeStack([viaProxy.provider]), viaProxy.accountId);
         assert.ok(fake.calls.length > callsBefore);
         assert.ok(proxy.log.length > 0 && proxy.log.every((l) => l === `CONNECT 127.0.0.1:${front.port}`), proxy.log.join("\n"));
+        let secured = front.secured.slice(securedBefore);
+        assert.ok(secured.length > 0 && secured.every((peer) => proxy.tunnels.includes(peer)), "TLS was verified end to end, through the tunnel");
 
         // An empty httpsProxy input means no proxy for https, as in the provider.
         const direct = noncompliantTarget(fake, homeAccount, "direct", { httpsProxy: "" });
         const logBefore = proxy.log.length;
+        securedBefore = front.secured.length;
         flagged(await pack.analyzeStack([direct.provider]), direct.accountId);
         assert.equal(proxy.log.length, logBefore);
+        secured = front.secured.slice(securedBefore);
+        assert.ok(secured.length > 0 && secured.every((peer) => !proxy.tunnels.includes(peer)), "the endpoint was reached directly");
     });
 
-    it("without it, the message names the TLS failure, the host and the CA settings; customCaBundle adds no trust", async () => {
-        const pack = await packWith({});
-        const assumedBefore = fake.count("AssumeRole");
-        const role = noncompliantTarget(fake, homeAccount, "untrusted-ca", { customCaBundle: front.caFile });
-        const message = onlyMessage(await pack.analyzeStack([role.provider]));
-        assert.match(message, new RegExp(`the TLS certificate of 127\\.0\\.0\\.1:${front.port} could not be verified while assuming role`));
-        assert.match(message, /the provider's customCaBundle was not used: a stack's inputs cannot add certificate authorities the pack trusts/);
-        assert.match(message, /AWS_CA_BUNDLE .* or NODE_EXTRA_CA_CERTS/);
-        assert.equal(fake.count("AssumeRole"), assumedBefore, "no request reached the endpoint");
-    });
+    for (const where of ["AWS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "customCaBundle"] as const) {
+        it(`with the test CA only in ${where}, TLS fails closed before any request reaches the endpoint, and the message points at trustedCaBundles`, async () => {
+            const pack = await packWith(where === "customCaBundle" ? {} : { [where]: front.caFile }, []);
+            const role = noncompliantTarget(fake, homeAccount, `ca-in-${where}`, where === "customCaBundle" ? { customCaBundle: front.caFile } : {});
+            const callsBefore = fake.calls.length;
+            const securedBefore = front.secured.length;
+            const peersBefore = front.peers.length;
+            const ds = await pack.analyzeStack([role.provider]);
+            const message = onlyMessage(ds);
+            assert.equal(diagnosticsOf(ds, POLICY)[0].enforcementLevel, "mandatory");
+            assert.match(message, /could not be determined, so its root user could not be checked; the policy fails closed/);
+            assert.match(message, new RegExp(`the TLS certificate of 127\\.0\\.0\\.1:${front.port} could not be verified while assuming role`));
+            assert.match(message, /lists that CA's PEM file in trustedCaBundles in the policy config/);
+            if (where === "customCaBundle") {
+                assert.match(message, /the provider's customCaBundle was not used: a stack's inputs cannot add certificate authorities the pack trusts/);
+            } else {
+                assert.match(message, /AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS are not used by the pack: the environment is the stack's to set/);
+            }
+            assert.ok(front.peers.length > peersBefore, "the pack did try the endpoint");
+            assert.equal(front.secured.length, securedBefore, "no TLS handshake completed");
+            assert.deepEqual(fake.calls.slice(callsBefore).map((c) => c.action), [], "no request reached the endpoint");
+        });
+    }
 
     it("a CONNECT answered with 407 is explained without the proxy's user or password", async () => {
         const guarded = await startProxy("auth", { user: "proxyuser", password: "right-password" });
         try {
-            const pack = await packWith({ AWS_CA_BUNDLE: front.caFile, HTTPS_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${guarded.port}` });
+            const pack = await packWith({ HTTPS_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${guarded.port}` }, [front.caFile]);
             const role = noncompliantTarget(fake, homeAccount, "tunnel-auth");
             const message = onlyMessage(await pack.analyzeStack([role.provider]));
             assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${guarded.port} \\(HTTPS_PROXY\\) asked for credentials \\(HTTP 407`));
@@ -258,28 +441,37 @@ describe("TLS with a private CA", function () {
         }
     });
 
-    it("an unreadable AWS_CA_BUNDLE, and an HTTPS_PROXY that is no http(s) URL, each fail closed naming the setting", async () => {
+    it("a trustedCaBundles file that does not exist, and one under /proc, fail closed naming the path and trustedCaBundles, without reading it", async () => {
         const missing = path.join(tmpdir(), "aws-root-mfa-absent", "ca.pem");
-        const pack = await packWith({ AWS_CA_BUNDLE: missing, HTTPS_PROXY: `socks5://proxyuser:${PASSWORD}@127.0.0.1:1080` });
-        const direct = noncompliantTarget(fake, homeAccount, "bundle", { httpsProxy: "" });
-        let message = onlyMessage(await pack.analyzeStack([direct.provider]));
-        assert.match(message, new RegExp(`the file ${missing.replace(/[./]/g, "\\$&")} \\(AWS_CA_BUNDLE\\) could not be read \\(ENOENT\\), so the pack did not read it`));
-        const proxied = noncompliantTarget(fake, homeAccount, "socks");
-        message = onlyMessage(await pack.analyzeStack([proxied.provider]));
-        assert.match(message, /the proxy set in HTTPS_PROXY is not an http\(s\) proxy URL such as http:\/\/proxy\.example\.com:3128, so no request was sent/);
-        assert.match(message, /correct that proxy setting/);
+        for (const bundle of [missing, "/proc/self/pagemap"]) {
+            const pack = await packWith({}, [bundle]);
+            const role = noncompliantTarget(fake, homeAccount, "bundle");
+            const callsBefore = fake.calls.length;
+            const peakBefore = peakRss(pack.pid);
+            const ds = await pack.analyzeStack([role.provider]);
+            const message = onlyMessage(ds);
+            assert.equal(diagnosticsOf(ds, POLICY)[0].enforcementLevel, "mandatory");
+            assert.match(message, /fails closed/);
+            const problem = bundle === missing ? "does not exist" : "is under /proc, where no credentials or certificates are kept";
+            assert.ok(message.includes(`the file ${bundle} (trustedCaBundles[0] in the policy config) ${problem}, so the pack did not read it`), message);
+            assert.deepEqual(fake.calls.slice(callsBefore).map((c) => c.action), [], "no request was sent");
+            const grown = peakRss(pack.pid) - peakBefore;
+            assert.ok(grown < 64 * 1024 * 1024, `the pack's peak RSS grew by ${Math.round(grown / 1048576)} MiB`);
+        }
     });
 
-    it("NODE_EXTRA_CA_CERTS (read by Node at start) is honoured", async () => {
-        const pack = await packWith({ NODE_EXTRA_CA_CERTS: front.caFile });
-        const role = noncompliantTarget(fake, homeAccount, "extra");
-        flagged(await pack.analyzeStack([role.provider]), role.accountId);
+    it("an HTTPS_PROXY that is no http(s) URL fails closed naming the setting, not its value", async () => {
+        const pack = await packWith({ HTTPS_PROXY: `socks5://proxyuser:${PASSWORD}@127.0.0.1:1080` }, [front.caFile]);
+        const proxied = noncompliantTarget(fake, homeAccount, "socks");
+        const message = onlyMessage(await pack.analyzeStack([proxied.provider]));
+        assert.match(message, /the proxy set in HTTPS_PROXY is not an http\(s\) proxy URL such as http:\/\/proxy\.example\.com:3128, so no request was sent/);
+        assert.match(message, /correct that proxy setting/);
     });
 
     it("https to a plain-http port, and a refused connection, each say what to check", async () => {
         const plainAsHttps = `https://127.0.0.1:${new URL(fake.url).port}`;
         const refused = `http://127.0.0.1:${await closedPort()}`;
-        const pack = await packWith({ AWS_ENDPOINT_URL: undefined }, [plainAsHttps, refused]);
+        const pack = await packWith({ AWS_ENDPOINT_URL: undefined }, [front.caFile], [plainAsHttps, refused]);
         const eproto = noncompliantTarget(fake, homeAccount, "eproto", { endpoints: JSON.stringify([{ sts: plainAsHttps }]) });
         let message = onlyMessage(await pack.analyzeStack([eproto.provider]));
         assert.match(message, new RegExp(`https was spoken to 127\\.0\\.0\\.1:${new URL(fake.url).port}, which answered in plain http \\(not TLS\\)`));
@@ -323,7 +515,7 @@ describe("FIPS and dual-stack endpoints", function () {
             const logBefore = proxy.log.length;
             const message = onlyMessage(await pack.analyzeStack([role.provider]));
             assert.deepEqual([...new Set(proxy.log.slice(logBefore))], [`CONNECT ${host}:443`]);
-            assert.match(message, new RegExp(`something other than AWS answered while assuming role .*: HTTP 502 .*for ${host.replace(/\./g, "\\.")}:443, through the proxy at 127\\.0\\.0\\.1:${proxy.port} \\(HTTPS_PROXY\\)`));
+            assert.match(message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${proxy.port} \\(HTTPS_PROXY\\) refused to open a tunnel to ${host.replace(/\./g, "\\.")}:443 \\(CONNECT answered with HTTP 502[^)]*\\) while assuming role`), message);
         });
     }
 

@@ -135,7 +135,7 @@ describe("credential precedence as pulumi-aws (AWS SDK for Go v2) has it", funct
         assert.equal(mine[0].enforcementLevel, "mandatory");
         assert.match(mine[0].message, new RegExp(`default provider "${DEFAULT_PROVIDER}"`));
         assert.match(mine[0].message, /fails closed/);
-        assert.match(mine[0].message, /AWS_PROFILE names profile "missing"/);
+        assert.match(mine[0].message, /The AWS profile "missing", named by AWS_PROFILE, is not defined/);
         assert.doesNotMatch(mine[0].message, /root MFA is not enabled/);
         assert.equal(fake.count("GetCallerIdentity", k.accountId), 0, "the environment keys were not used");
         assert.ok(!mine[0].message.includes(k.secretAccessKey) && !mine[0].message.includes(k.accessKeyId));

@@ -175,7 +175,7 @@ describe("provider input properties through the engine protocol", function () {
                     : /What happened: the provider's input/.test(d.message) ? "malformed input"
                         : /What happened: the file /.test(d.message) ? "a file the pack will not read"
                             : /neither a genuine AWS endpoint nor listed in trustedEndpoints/.test(d.message) ? "an untrusted endpoint override"
-                                : (/What happened: (.*)/.exec(d.message)?.[1] ?? d.message.split("\n")[1]?.slice(0, 60) ?? "").replace(/ while .*| \(.*/, "").trim();
+                                : (/What happened: (.*)/.exec(d.message)?.[1] ?? d.message.split("\n")[1]?.slice(0, 60) ?? "").replace(/ while .*| \(.*|: .*/, "").trim();
                 outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
             }
             return { sent, diagnostics };

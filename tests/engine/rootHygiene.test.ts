@@ -22,7 +22,7 @@ describe("root hygiene beyond CIS 1.4 through the engine protocol", function () 
     let world: World;
 
     before(async () => {
-        world = await startWorld();
+        world = await startWorld({ tls: true });
     });
     after(async () => {
         await stopWorld(world);

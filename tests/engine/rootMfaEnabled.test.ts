@@ -20,7 +20,7 @@ describe("aws-root-mfa-enabled through the engine protocol", function () {
     let world: World;
 
     before(async () => {
-        world = await startWorld();
+        world = await startWorld({ tls: true });
     });
     after(async () => {
         await stopWorld(world);

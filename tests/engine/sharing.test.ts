@@ -5,9 +5,9 @@
  * others are throttled in the same run.
  */
 import { strict as assert } from "node:assert";
-import { providerResource, secret } from "../harness/engine";
-import { TestProxy, startProxy } from "../support/network";
-import { World, accountWithRole, diagnosticsOf, freshAccountId, roleProvider, startWorld, stopWorld } from "../support/world";
+import { PackProcess, providerResource, secret, startPack } from "../harness/engine";
+import { TestProxy, TlsFront, startProxy, startTlsFront } from "../support/network";
+import { PACK_DIR, World, accountWithRole, awsEnv, diagnosticsOf, freshAccountId, roleProvider, startWorld, stopWorld } from "../support/world";
 
 const MFA = "aws-root-mfa-enabled";
 
@@ -15,12 +15,22 @@ describe("sharing credentials between providers", function () {
     this.timeout(120_000);
     let world: World;
     let blocking: TestProxy;
+    let front: TlsFront;
+    let tlsPack: PackProcess;
 
     before(async () => {
         world = await startWorld();
         blocking = await startProxy({ page: 403 });
+        // A proxy carries https only (plain http always goes direct): the endpoint that providers
+        // reach through one is the TLS front of the local endpoint, trusted with its CA.
+        front = await startTlsFront(Number(new URL(world.fake.url).port));
+        tlsPack = await startPack({ packDir: PACK_DIR, env: awsEnv(world.fake, { AWS_ENDPOINT_URL: front.url, AWS_ACCESS_KEY_ID: world.deployer.accessKeyId, AWS_SECRET_ACCESS_KEY: world.deployer.secretAccessKey }) });
+        const policies = (await tlsPack.getAnalyzerInfo()).policies.map((p) => p.name);
+        await tlsPack.configure(Object.fromEntries(policies.map((name) => [name, { trustedEndpoints: [front.url], trustedCaBundles: [front.caFile] }])));
     });
     after(async () => {
+        await tlsPack?.close();
+        await front?.close();
         await blocking?.close();
         await stopWorld(world);
     });
@@ -32,15 +42,38 @@ describe("sharing credentials between providers", function () {
         const webRole = world.fake.addRole(webAccount, "WebDeploy", { webIdentityTokens: [token] });
         const web = secret(JSON.stringify({ roleArn: webRole, webIdentityToken: token }));
         // Listed first, so its resolution of the shared source is the first one made.
-        const blocked = providerResource("blocked", { region: "us-east-1", assumeRoleWithWebIdentity: web, httpProxy: blocking.url });
+        const blocked = providerResource("blocked", { region: "us-east-1", assumeRoleWithWebIdentity: web, httpsProxy: blocking.url });
         const honest = providerResource("honest", { region: "us-east-1", assumeRoleWithWebIdentity: web });
-        const ds = diagnosticsOf(await world.pack.analyzeStack([blocked, honest]), MFA);
-        const verdict = ds.find((d) => d.message.includes(`Account ${webAccount} (partition aws): root MFA is not enabled`));
-        assert.ok(verdict, ds.map((d) => d.message).join("\n---\n"));
-        assert.equal(verdict.urn, honest.urn);
-        assert.ok(!verdict.message.includes("\"blocked\""), "the blocked provider did not reach the account");
-        const failed = ds.find((d) => d.urn === blocked.urn);
-        assert.ok(failed && /proxy/.test(failed.message) && /fails closed/.test(failed.message), failed?.message);
+        const logBefore = blocking.log.length;
+        const ds = diagnosticsOf(await tlsPack.analyzeStack([blocked, honest]), MFA);
+        const verdicts = ds.filter((d) => d.message.includes(`Account ${webAccount} (partition aws): root MFA is not enabled`));
+        assert.equal(verdicts.length, 1, ds.map((d) => d.message).join("\n---\n"));
+        assert.equal(verdicts[0].urn, honest.urn);
+        assert.ok(!verdicts[0].message.includes("\"blocked\""), "the blocked provider did not reach the account");
+        const failed = ds.filter((d) => d.urn === blocked.urn);
+        assert.equal(failed.length, 1, ds.map((d) => d.message).join("\n---\n"));
+        assert.equal(failed[0].enforcementLevel, "mandatory");
+        assert.match(failed[0].message, new RegExp(`the proxy at 127\\.0\\.0\\.1:${blocking.port} \\(the provider's httpsProxy\\) refused to open a tunnel .*\\(CONNECT answered with HTTP 403`));
+        assert.match(failed[0].message, /fails closed/);
+        // The blocked provider's attempt really went to the proxy, and the honest one's around it.
+        assert.ok(blocking.log.slice(logBefore).length > 0 && blocking.log.slice(logBefore).every((l) => l === `CONNECT 127.0.0.1:${front.port}`), blocking.log.join("\n"));
+        assert.ok(world.fake.calls.some((c) => c.action === "AssumeRoleWithWebIdentity" && c.params.RoleArn === webRole), "the honest provider exchanged the token itself");
+    });
+
+    it("an answer read over plain http serves no other provider; over verified https it serves every provider into the account", async () => {
+        const a = accountWithRole(world, { AccountMFAEnabled: 0, AccountPasswordPresent: 1 });
+        const other = world.fake.addRole(a.accountId, "Other", { trustedAccounts: [world.homeAccount] });
+        const providers = [roleProvider("first", a.roleArn), roleProvider("second", other)];
+        const reads = () => world.fake.count("GetAccountSummary", a.accountId);
+
+        const plain = diagnosticsOf(await world.pack.analyzeStack(providers), MFA);
+        assert.equal(plain.length, 2, "over plain http each provider is judged on its own read");
+        assert.equal(reads(), 2);
+
+        const verified = diagnosticsOf(await tlsPack.analyzeStack(providers), MFA);
+        assert.equal(verified.length, 1, "over https the account is reported once, for both providers");
+        assert.match(verified[0].message, /Targeted by: provider "first", provider "second"/);
+        assert.equal(reads(), 3, "and read once");
     });
 
     it("every AssumeRole gets the SDK's retries: 60 accounts whose AssumeRole is throttled twice each are all checked", async () => {

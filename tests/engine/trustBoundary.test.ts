@@ -380,7 +380,7 @@ describe("the trust boundary through the engine protocol", function () {
             const d = oneMentioning(ds, MFA, 'provider "with-helper"');
             assert.equal(d.enforcementLevel, "mandatory");
             assert.match(d.message, /fails closed/);
-            assert.match(d.message, /the credential_process of profile "helper" failed: it exited with code 3/);
+            assert.match(d.message, /the credential_process of profile "helper" \(\S+config-failing-helper\) failed: it exited with code 3/);
             for (const x of ds) {
                 assert.ok(!x.message.includes("cs-0042-secret"), x.message);
                 assert.ok(!x.message.includes("hunter2-0042"), x.message);

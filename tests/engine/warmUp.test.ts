@@ -20,8 +20,8 @@ describe("SDK warm-up during the user's program", function () {
     let homeAccount: string;
 
     before(async () => {
-        fake = await FakeAws.start();
-        // Every request of the pack, to any host, goes through this proxy, which logs it.
+        // https, so that every request of the pack, to any host, goes through this proxy (CONNECT), which logs it.
+        fake = await FakeAws.start({ tls: true });
         proxy = await startProxy();
         homeAccount = freshAccountId();
         fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });

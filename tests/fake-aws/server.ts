@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { authenticate } from "./auth";
 import { CONTAINER_CREDENTIALS_PREFIX, containerCredentials } from "./container";
@@ -11,6 +12,7 @@ import { QUERY_CONTENT_TYPE, QUERY_SERVICES, parseQueryParams, queryErrorRespons
 import { headerValue, parseAuthorization, type SigV4Authorization, type SignedRequest } from "./sigv4";
 import { SSO_CREDENTIALS_PATH, SSO_TOKEN_HEADER, getRoleCredentials } from "./sso";
 import { FakeAwsState, type FakeContainerOptions, type Principal } from "./state";
+import { makeTestCertificates, type TestCertificates } from "./tls";
 
 /**
  * A call that passed SigV4 authentication (or needed none) and so reached a service. SSO
@@ -85,16 +87,29 @@ export class FakeAws extends FakeAwsState {
     private peak = 0;
     private echoing = false;
 
-    private readonly server: Server = createServer((req, res) => void this.handle(req, res));
+    private readonly server: Server;
+    private readonly certificates?: TestCertificates;
 
-    private constructor() {
+    private constructor(tls: boolean) {
         super();
+        const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+        if (tls) {
+            this.certificates = makeTestCertificates();
+            this.server = createHttpsServer({ key: this.certificates.key, cert: this.certificates.cert }, handler);
+            // A client that rejects the certificate aborts the handshake: that is the client's verdict, not an error here.
+            this.server.on("tlsClientError", () => undefined);
+        } else {
+            this.server = createServer(handler);
+        }
         this.server.keepAliveTimeout = 60_000;
     }
 
-    /** Starts a server on 127.0.0.1 on a random free port. */
-    static async start(): Promise<FakeAws> {
-        const fake = new FakeAws();
+    /**
+     * Starts a server on 127.0.0.1 on a random free port: plain http, or with `tls` https under a
+     * certificate from a CA made for this server (its PEM file is `caFile`).
+     */
+    static async start(opts: { tls?: boolean } = {}): Promise<FakeAws> {
+        const fake = new FakeAws(opts.tls === true);
         const server = fake.server;
         await new Promise<void>((resolve, reject) => {
             server.once("error", reject);
@@ -103,23 +118,32 @@ export class FakeAws extends FakeAwsState {
                 resolve();
             });
         });
-        fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        fake.baseUrl = `${opts.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
         return fake;
     }
 
-    /** `http://127.0.0.1:<port>`, the endpoint of every service. */
+    /** `http://127.0.0.1:<port>` (or `https://` with `tls`), the endpoint of every service. */
     get url(): string {
         return this.baseUrl;
+    }
+
+    /** With `tls`: the PEM file of the CA that signed the server's certificate (exists until close). */
+    get caFile(): string | undefined {
+        return this.certificates?.caFile;
     }
 
     /** Stops listening and drops every connection, including hung ones. Idempotent. */
     async close(): Promise<void> {
         for (const timer of this.timers) clearTimeout(timer);
         this.timers.clear();
-        if (!this.server.listening) return;
+        if (!this.server.listening) {
+            this.certificates?.remove();
+            return;
+        }
         const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
         this.server.closeAllConnections();
         await closed;
+        this.certificates?.remove();
     }
 
     /** Clears all state, faults, the global latency and the call log. */

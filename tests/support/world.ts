@@ -57,8 +57,8 @@ export interface World {
 }
 
 /** Starts the fake endpoint and the pack; the deployer's keys are the pack's environment credentials. */
-export async function startWorld(opts: { dryRun?: boolean; env?: Record<string, string | undefined> } = {}): Promise<World> {
-    const fake = await FakeAws.start();
+export async function startWorld(opts: { dryRun?: boolean; env?: Record<string, string | undefined>; tls?: boolean } = {}): Promise<World> {
+    const fake = await FakeAws.start({ tls: opts.tls });
     const homeAccount = freshAccountId();
     fake.addAccount({ id: homeAccount, summary: { AccountMFAEnabled: 1, AccountPasswordPresent: 1 } });
     const deployer = fake.addUser(homeAccount, "deployer");
@@ -72,8 +72,8 @@ export async function startWorld(opts: { dryRun?: boolean; env?: Record<string, 
 
 /**
  * The pack, configured the way an administrator runs it against a private endpoint: every policy
- * lists the local endpoint in `trustedEndpoints` (unless a test's own config sets that property),
- * here and in every later `configure`.
+ * lists the local endpoint in `trustedEndpoints`, and an https endpoint's CA in `trustedCaBundles`
+ * (unless a test's own config sets that property), here and in every later `configure`.
  */
 export async function trustingFake(pack: PackProcess, fake: FakeAws): Promise<PackProcess> {
     const policies = (await pack.getAnalyzerInfo()).policies.map((p) => p.name);
@@ -81,7 +81,7 @@ export async function trustingFake(pack: PackProcess, fake: FakeAws): Promise<Pa
     pack.configure = (config: PolicyPackConfig) => {
         const trusted: PolicyPackConfig = { ...config };
         for (const policy of policies) {
-            trusted[policy] = { trustedEndpoints: [fake.url], ...config[policy] };
+            trusted[policy] = { trustedEndpoints: [fake.url], ...(fake.caFile ? { trustedCaBundles: [fake.caFile] } : {}), ...config[policy] };
         }
         return configure(trusted);
     };

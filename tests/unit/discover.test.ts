@@ -1,8 +1,11 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { CredentialPlan, PlanFailure, ProviderCredentialInputs, decideCredentials } from "../../policypack/discover/credentialChain";
+import { loadSharedSections } from "../../policypack/discover/profiles";
 import { discoverAwsProviders, readProvider, DiscoveredProvider } from "../../policypack/discover/providers";
 import { targetOf } from "../../policypack/discover/target";
+import { regionOf } from "../../policypack/posture/calls";
 import { awsProviderInputs } from "../support/awsProviderInputs";
 import { providerView, resourceView } from "../support/policyView";
 
@@ -13,6 +16,16 @@ const ROLE_B = "arn:aws:iam::222222222222:role/path/Audit";
 function ready(p: DiscoveredProvider) {
     assert.equal(p.status, "ready", p.status === "invalid" ? p.error.message : p.status);
     return (p as Extract<DiscoveredProvider, { status: "ready" }>).settings;
+}
+
+/** The credential inputs of a provider that sets none of its own. */
+const NO_CREDENTIAL_INPUTS: ProviderCredentialInputs = { staticKeys: undefined, webIdentity: undefined, profile: undefined, sharedConfigFiles: undefined, sharedCredentialsFiles: undefined };
+
+/** The plan pulumi-aws would follow for these inputs (discover/credentialChain.ts), which must not fail. */
+function planned(inputs: ProviderCredentialInputs, env: NodeJS.ProcessEnv, sections = loadSharedSections([], [])): CredentialPlan {
+    const plan: CredentialPlan | PlanFailure = decideCredentials(inputs, env, sections);
+    assert.ok(plan.ok, plan.ok ? "" : plan.reason);
+    return plan as CredentialPlan;
 }
 
 function invalid(p: DiscoveredProvider): string {
@@ -40,28 +53,58 @@ describe("provider inputs as @pulumi/aws sends them", () => {
         assert.equal(s.assumeRoles[1].roleArn, ROLE_B);
         const t = targetOf(s, {});
         assert.deepEqual(t.knownAccount, { accountId: "222222222222", partition: "aws", roleArn: ROLE_B });
-        assert.equal(t.base.source, "default-chain");
+        assert.deepEqual(t.assumeRoles, s.assumeRoles);
+        assert.equal(t.region, "eu-west-1");
+        assert.equal(t.defaultRegion, "us-east-1");
+        assert.equal(t.stsRegion, undefined);
+        // No credential input of its own: the base credentials are pulumi-aws's default chain,
+        // decided from the environment and the shared files (the environment's keys, else … the
+        // instance metadata service), and the provider's roles are assumed over them.
+        assert.deepEqual(t.credentialInputs, NO_CREDENTIAL_INPUTS);
+        assert.deepEqual(planned(t.credentialInputs, { HOME: "/home/u", AWS_ACCESS_KEY_ID: "AKIAENVIRONMENT00000", AWS_SECRET_ACCESS_KEY: "env-secret" }).base,
+            { kind: "static", keys: { accessKeyId: "AKIAENVIRONMENT00000", secretAccessKey: "env-secret" }, source: "the environment (AWS_ACCESS_KEY_ID)" });
+        assert.equal(planned(t.credentialInputs, { HOME: "/home/u" }).base.kind, "imds");
     });
 
     it("static keys (secrets) and a session token", async () => {
         const { inputs } = await awsProviderInputs("keys", { region: "us-west-2", accessKey: "AKIAKEYS00000000000", secretKey: "s3cr3t-value", token: "tok-value" });
         const s = ready(readProvider(providerView("keys", inputs)));
         assert.deepEqual(s.staticKeys, { accessKeyId: "AKIAKEYS00000000000", secretAccessKey: "s3cr3t-value", sessionToken: "tok-value" });
-        assert.equal(targetOf(s, {}).base.source, "static");
+        const t = targetOf(s, {});
+        assert.deepEqual(t.credentialInputs, { ...NO_CREDENTIAL_INPUTS, staticKeys: s.staticKeys });
+        // The provider's static keys win over everything else, the environment's keys included.
+        assert.deepEqual(planned(t.credentialInputs, { HOME: "/home/u", AWS_ACCESS_KEY_ID: "AKIAENVIRONMENT00000", AWS_SECRET_ACCESS_KEY: "env-secret" }).base,
+            { kind: "static", keys: { accessKeyId: "AKIAKEYS00000000000", secretAccessKey: "s3cr3t-value", sessionToken: "tok-value" }, source: "the provider's static keys" });
     });
 
-    it("profile with shared files and endpoints", async () => {
+    it("profile with shared files (every one listed, not just the first) and endpoints", async () => {
         const { inputs } = await awsProviderInputs("prof", {
-            region: "us-east-2", profile: "audit", sharedConfigFiles: ["/tmp/cfg"], sharedCredentialsFiles: ["/tmp/creds"],
+            region: "us-east-2", profile: "audit", sharedConfigFiles: ["/tmp/cfg", "/tmp/cfg2"], sharedCredentialsFiles: ["/tmp/creds", "/tmp/creds2"],
             endpoints: [{ iam: "http://127.0.0.1:4566", sts: "http://127.0.0.1:4567" }], stsRegion: "us-east-1",
             allowedAccountIds: ["111111111111"],
         });
         const s = ready(readProvider(providerView("prof", inputs)));
         const t = targetOf(s, {});
-        assert.deepEqual(t.base, { source: "profile", profile: "audit" });
-        assert.deepEqual(t.files, { configFile: "/tmp/cfg", credentialsFile: "/tmp/creds" });
+        assert.deepEqual(t.credentialInputs, { ...NO_CREDENTIAL_INPUTS, profile: "audit", sharedConfigFiles: ["/tmp/cfg", "/tmp/cfg2"], sharedCredentialsFiles: ["/tmp/creds", "/tmp/creds2"] });
+        // pulumi-aws reads every listed file, in order: here the profile is only in the second
+        // config file and its keys only in the second credentials file (the first of each is missing).
+        const sections = loadSharedSections(
+            [{ path: "/tmp/cfg", text: undefined }, { path: "/tmp/cfg2", text: "[profile audit]\nregion = eu-north-1\n" }],
+            [{ path: "/tmp/creds", text: undefined }, { path: "/tmp/creds2", text: "[audit]\naws_access_key_id = AKIAAUDITPROFILE0000\naws_secret_access_key = audit-secret\n" }],
+        );
+        const plan = planned(t.credentialInputs, { HOME: "/home/u", AWS_PROFILE: "other" }, sections);
+        assert.equal(plan.profileName, "audit");
+        assert.equal(plan.base.kind, "static");
+        assert.deepEqual(plan.base.kind === "static" && plan.base.keys, { accessKeyId: "AKIAAUDITPROFILE0000", secretAccessKey: "audit-secret" });
+        assert.deepEqual(plan.files, {
+            config: [{ path: "/tmp/cfg", from: "sharedConfigFiles[0]" }, { path: "/tmp/cfg2", from: "sharedConfigFiles[1]" }],
+            credentials: [{ path: "/tmp/creds", from: "sharedCredentialsFiles[0]" }, { path: "/tmp/creds2", from: "sharedCredentialsFiles[1]" }],
+        });
+        assert.equal(t.region, "us-east-2");
         assert.deepEqual(t.endpoints, { iam: "http://127.0.0.1:4566", sts: "http://127.0.0.1:4567" });
         assert.equal(t.stsRegion, "us-east-1");
+        assert.equal(regionOf(t, "sts", undefined), "us-east-1");
+        assert.equal(regionOf(t, "iam", { region: "eu-north-1" }), "us-east-2");
         assert.deepEqual(s.allowedAccountIds, ["111111111111"]);
     });
 
@@ -99,9 +142,18 @@ describe("default providers (inputs from aws:* stack config)", () => {
         assert.equal(t.assumeRoles[0].externalId, "ext-1");
     });
 
-    it("falls back to the partition's region", () => {
+    it("without a region anywhere, the profile's region applies, else the partition's", () => {
         const s = ready(readProvider(providerView("default", { assumeRoles: JSON.stringify([{ roleArn: "arn:aws-us-gov:iam::111111111111:role/R" }]) })));
-        assert.equal(targetOf(s, {}).region, "us-gov-west-1");
+        const t = targetOf(s, {});
+        assert.equal(t.region, undefined);
+        assert.equal(t.defaultRegion, "us-gov-west-1");
+        assert.equal(regionOf(t, "iam", undefined), "us-gov-west-1");
+        assert.equal(regionOf(t, "sts", undefined), "us-gov-west-1");
+        assert.equal(regionOf(t, "iam", { region: "us-gov-east-1" }), "us-gov-east-1");
+        // The environment's region comes before the profile's.
+        const fromEnv = targetOf(s, { AWS_DEFAULT_REGION: "us-gov-east-1" });
+        assert.equal(fromEnv.region, "us-gov-east-1");
+        assert.equal(regionOf(fromEnv, "iam", { region: "us-gov-west-1" }), "us-gov-east-1");
     });
 
     it("accepts object forms (other SDKs, older state) and the single assumeRole", () => {

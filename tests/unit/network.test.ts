@@ -1,13 +1,17 @@
 import { strict as assert } from "node:assert";
 import { readProvider } from "../../policypack/discover/providers";
-import { ProviderSettings } from "../../policypack/discover/settings";
-import { attachRoute, classifyFailure } from "../../policypack/posture/failure";
+import { NetworkInputs, ProviderSettings } from "../../policypack/discover/settings";
+import { Target, targetOf } from "../../policypack/discover/target";
+import { clientRoute, regionOf } from "../../policypack/posture/calls";
+import { attachRoute, classifyFailure, routeOf } from "../../policypack/posture/failure";
 import { networkSettings, noProxyMatcher } from "../../policypack/posture/network";
-import { DEFAULT_CALL_LIMITS, GuardedRequestHandler, clientConfig, iam, organizations, sts } from "../../policypack/posture/sdk";
+import { DEFAULT_CALL_LIMITS, GuardedRequestHandler, ProfileClientSettings, clientConfig, iam, organizations, sts } from "../../policypack/posture/sdk";
 import { AwsService, EndpointTrust, UntrustedEndpointError, isGenuineAwsHost } from "../../policypack/posture/trust";
 import { explainFailure } from "../../policypack/report/failures";
 import { redactorFor } from "../../policypack/report/redact";
+import { forgetNotedSecrets } from "../../policypack/report/secrets";
 import { awsProviderInputs } from "../support/awsProviderInputs";
+import { closedPort } from "../support/network";
 import { providerView } from "../support/policyView";
 
 describe("genuine AWS hosts, and look-alikes that are not", () => {
@@ -60,6 +64,7 @@ describe("genuine AWS hosts, and look-alikes that are not", () => {
 });
 
 describe("the SDK's FIPS and dual-stack endpoints are genuine hosts, without any config", () => {
+    // The SDK's own loaders must find nothing either: the pack decides every setting itself.
     const saved: Record<string, string | undefined> = {};
     const cleared = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CONFIG_FILE"];
     before(() => {
@@ -79,9 +84,17 @@ describe("the SDK's FIPS and dual-stack endpoints are genuine hosts, without any
         }
     });
 
-    /** Where the SDK would send a call: a guard that trusts nothing refuses it and names it. */
-    async function resolvedHost(service: "sts" | "iam" | "organizations", region: string, variants: { useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean }): Promise<string> {
-        const config = clientConfig({ ...DEFAULT_CALL_LIMITS, maxAttempts: 1 }, region, { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "example" }, undefined, new GuardedRequestHandler(DEFAULT_CALL_LIMITS, { trust: new EndpointTrust([]), services: [] }), variants);
+    type Service = "sts" | "iam" | "organizations";
+    const limits = { ...DEFAULT_CALL_LIMITS, maxAttempts: 1 };
+
+    /**
+     * Where the SDK would send a call of the client the pack makes for `target` (region and route
+     * decided as posture/calls.ts makeClients decides them): a guard that trusts nothing refuses it
+     * and names it.
+     */
+    async function resolvedHost(service: Service, target: Target, env: NodeJS.ProcessEnv, profile: ProfileClientSettings | undefined): Promise<string> {
+        const handler = new GuardedRequestHandler(limits, { trust: new EndpointTrust([]), services: [] });
+        const config = clientConfig(limits, regionOf(target, service, profile), { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "example" }, clientRoute(target, service, profile, env), handler);
         try {
             if (service === "sts") {
                 await new (sts().STSClient)(config).send(new (sts().GetCallerIdentityCommand)({}));
@@ -99,49 +112,113 @@ describe("the SDK's FIPS and dual-stack endpoints are genuine hosts, without any
         assert.fail("the request was not refused");
     }
 
-    const cases: Array<["sts" | "iam" | "organizations", string, { useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean }, string]> = [
-        ["sts", "us-east-1", { useFipsEndpoint: true }, "sts-fips.us-east-1.amazonaws.com"],
-        ["sts", "us-east-1", { useDualstackEndpoint: true }, "sts.us-east-1.api.aws"],
-        ["sts", "us-gov-west-1", { useFipsEndpoint: true }, "sts.us-gov-west-1.amazonaws.com"],
-        ["iam", "us-east-1", { useFipsEndpoint: true }, "iam-fips.amazonaws.com"],
-        ["iam", "us-gov-west-1", {}, "iam.us-gov.amazonaws.com"],
-        ["organizations", "us-east-1", { useFipsEndpoint: true }, "organizations-fips.us-east-1.amazonaws.com"],
-        ["organizations", "us-east-1", {}, "organizations.us-east-1.amazonaws.com"],
-    ];
-    for (const [service, region, variants, host] of cases) {
-        it(`${service} in ${region} with ${JSON.stringify(variants)} goes to ${host}, a host the trust boundary accepts`, async () => {
-            assert.equal(await resolvedHost(service, region, variants), host);
-            assert.ok(new EndpointTrust([]).allows({ protocol: "https:", hostname: host }, [service]));
-        });
+    const GOV_ROLE = "arn:aws-us-gov:iam::111111111111:role/Deploy";
+    interface Case {
+        service: Service;
+        /** The provider's inputs, as @pulumi/aws sends them. */
+        provider: { region?: string; stsRegion?: string; useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean; assumeRoles?: Array<{ roleArn: string }> };
+        env?: NodeJS.ProcessEnv;
+        profile?: ProfileClientSettings;
+        host: string;
     }
+    const cases: Case[] = [
+        { service: "sts", provider: { region: "us-east-1", useFipsEndpoint: true }, host: "sts-fips.us-east-1.amazonaws.com" },
+        { service: "sts", provider: { region: "us-east-1", useDualstackEndpoint: true }, host: "sts.us-east-1.api.aws" },
+        { service: "sts", provider: { region: "us-gov-west-1", useFipsEndpoint: true }, host: "sts.us-gov-west-1.amazonaws.com" },
+        { service: "sts", provider: { region: "eu-west-1", stsRegion: "us-east-1", useDualstackEndpoint: true }, host: "sts.us-east-1.api.aws" },
+        { service: "iam", provider: { region: "us-east-1", useFipsEndpoint: true }, host: "iam-fips.amazonaws.com" },
+        { service: "iam", provider: { region: "us-gov-west-1" }, host: "iam.us-gov.amazonaws.com" },
+        { service: "organizations", provider: { region: "us-east-1", useFipsEndpoint: true }, host: "organizations-fips.us-east-1.amazonaws.com" },
+        { service: "organizations", provider: { region: "us-east-1" }, host: "organizations.us-east-1.amazonaws.com" },
+        // No region anywhere: the partition of the role assumed decides it.
+        { service: "sts", provider: { assumeRoles: [{ roleArn: GOV_ROLE }], useFipsEndpoint: true }, host: "sts.us-gov-west-1.amazonaws.com" },
+        { service: "iam", provider: { assumeRoles: [{ roleArn: GOV_ROLE }] }, host: "iam.us-gov.amazonaws.com" },
+        // The variants from the environment, or else the profile; the provider's `false` does not turn the environment's off.
+        { service: "sts", provider: { region: "us-east-1" }, env: { AWS_USE_FIPS_ENDPOINT: "true" }, host: "sts-fips.us-east-1.amazonaws.com" },
+        { service: "sts", provider: { region: "us-east-1", useFipsEndpoint: false }, env: { AWS_USE_FIPS_ENDPOINT: "true" }, host: "sts-fips.us-east-1.amazonaws.com" },
+        { service: "sts", provider: { region: "us-east-1" }, profile: { useDualstackEndpoint: true }, host: "sts.us-east-1.api.aws" },
+        { service: "sts", provider: {}, profile: { region: "us-west-2", useFipsEndpoint: true }, host: "sts-fips.us-west-2.amazonaws.com" },
+        // Organizations is served from us-east-1 in the aws partition, whatever the client's region.
+        { service: "organizations", provider: {}, profile: { region: "us-west-2", useFipsEndpoint: true }, host: "organizations-fips.us-east-1.amazonaws.com" },
+    ];
+    cases.forEach((c, i) => {
+        const from = [JSON.stringify(c.provider), c.env ? `env ${JSON.stringify(c.env)}` : "", c.profile ? `profile ${JSON.stringify(c.profile)}` : ""].filter((x) => x).join(", ");
+        it(`${c.service} of a provider ${from} goes to ${c.host}, a host the trust boundary accepts`, async () => {
+            const { type, inputs } = await awsProviderInputs(`variants${i}`, c.provider);
+            const provider = readProvider(providerView(`variants${i}`, inputs, type));
+            assert.equal(provider.status, "ready");
+            const target = targetOf((provider as { settings: ProviderSettings }).settings, {});
+            assert.equal(await resolvedHost(c.service, target, c.env ?? {}, c.profile), c.host);
+            assert.ok(new EndpointTrust([]).allows({ protocol: "https:", hostname: c.host }, [c.service]));
+        });
+    });
 });
 
-describe("proxy choice, as pulumi-aws makes it", () => {
-    const env = { HTTP_PROXY: "http://env-http:3128", HTTPS_PROXY: "http://env-https:3128", NO_PROXY: "internal.example.com" };
-    const host = (n: ReturnType<typeof networkSettings>, protocol: string, hostname = "sts.us-east-1.amazonaws.com") => {
-        const p = n.proxyFor(protocol, hostname, protocol === "https:" ? 443 : 80);
-        return p && `${p.url.host} (${p.source})`;
-    };
-    it("environment only: HTTPS_PROXY for https, HTTP_PROXY for http, never HTTP_PROXY for https", () => {
-        assert.equal(host(networkSettings({}, env), "https:"), "env-https:3128 (HTTPS_PROXY)");
-        assert.equal(host(networkSettings({}, env), "http:"), "env-http:3128 (HTTP_PROXY)");
-        assert.equal(host(networkSettings({}, { HTTP_PROXY: env.HTTP_PROXY }), "https:"), undefined);
+describe("proxy choice, as pulumi-aws makes it, for https only", () => {
+    // The destination and every proxy are ports on 127.0.0.1 that nothing listens on: each request
+    // fails at once, and the route the request guard attached to its error says whether it went
+    // direct or through a proxy, and which setting chose that proxy.
+    const PROXIES = ["p-http", "p-https", "env-http", "env-https", "lower-http", "lower-https"] as const;
+    type Proxy = (typeof PROXIES)[number];
+    const ports = new Map<Proxy, number>();
+    let destination = 0;
+    before(async () => {
+        destination = await closedPort();
+        for (const name of PROXIES) {
+            ports.set(name, await closedPort());
+        }
     });
-    it("lower-case variables count; upper case wins", () => {
-        assert.equal(host(networkSettings({}, { https_proxy: "http://lower:1" }), "https:"), "lower:1 (https_proxy)");
-        assert.equal(host(networkSettings({}, { https_proxy: "http://lower:1", HTTPS_PROXY: "http://upper:2" }), "https:"), "upper:2 (HTTPS_PROXY)");
-    });
-    it("the provider's inputs win; its httpProxy serves https only when no https proxy is set anywhere", () => {
-        assert.equal(host(networkSettings({ httpProxy: "http://p-http:1" }, env), "http:"), "p-http:1 (the provider's httpProxy)");
-        assert.equal(host(networkSettings({ httpProxy: "http://p-http:1" }, env), "https:"), "env-https:3128 (HTTPS_PROXY)");
-        assert.equal(host(networkSettings({ httpProxy: "http://p-http:1" }, {}), "https:"), "p-http:1 (the provider's httpProxy)");
-        assert.equal(host(networkSettings({ httpsProxy: "p-https:2" }, env), "https:"), "p-https:2 (the provider's httpsProxy)");
-        assert.equal(host(networkSettings({ httpsProxy: "" }, env), "https:"), undefined);
-    });
-    it("the provider's noProxy replaces NO_PROXY", () => {
-        assert.equal(host(networkSettings({}, env), "https:", "svc.internal.example.com"), undefined);
-        assert.equal(host(networkSettings({ noProxy: "other.example.com" }, env), "https:", "svc.internal.example.com"), "env-https:3128 (HTTPS_PROXY)");
-    });
+    const urlOf = (value: string) => (ports.has(value as Proxy) ? `http://127.0.0.1:${ports.get(value as Proxy)}` : value);
+    const withUrls = <T extends Record<string, string | undefined>>(settings: T): T =>
+        Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v === undefined ? v : urlOf(v)])) as T;
+
+    /** The proxy a request to the destination went through, as `name (source)`, or undefined when it went direct. */
+    async function routeTaken(protocol: "https" | "http", inputs: NetworkInputs, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+        const endpoint = `${protocol}://127.0.0.1:${destination}`;
+        const limits = { ...DEFAULT_CALL_LIMITS, maxAttempts: 1 };
+        const handler = new GuardedRequestHandler(limits, { trust: new EndpointTrust([endpoint]), services: ["sts"], network: networkSettings(withUrls(inputs as Record<string, string | undefined>), withUrls(env)) });
+        const config = clientConfig(limits, "us-east-1", { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "example" }, { useFipsEndpoint: false, useDualstackEndpoint: false, endpoint }, handler);
+        try {
+            await new (sts().STSClient)(config).send(new (sts().GetCallerIdentityCommand)({}));
+        } catch (e) {
+            assert.equal((e as NodeJS.ErrnoException).code, "ECONNREFUSED", String(e));
+            const route = routeOf(e);
+            assert.equal(route?.destination, `127.0.0.1:${destination}`);
+            if (!route?.proxy) {
+                return undefined;
+            }
+            const name = PROXIES.find((n) => route.proxy!.address === `127.0.0.1:${ports.get(n)}`);
+            return `${name} (${route.proxy.source})`;
+        } finally {
+            config.requestHandler.destroy();
+        }
+        assert.fail("the request reached a port nothing listens on");
+    }
+
+    const EVERY_ENV = { HTTP_PROXY: "env-http", HTTPS_PROXY: "env-https", http_proxy: "lower-http", https_proxy: "lower-https" };
+    const rows: Array<{ rule: string; protocol: "https" | "http"; inputs?: NetworkInputs; env?: NodeJS.ProcessEnv; via: string | undefined }> = [
+        { rule: "environment only: HTTPS_PROXY", protocol: "https", env: { HTTP_PROXY: "env-http", HTTPS_PROXY: "env-https" }, via: "env-https (HTTPS_PROXY)" },
+        { rule: "HTTP_PROXY never serves https", protocol: "https", env: { HTTP_PROXY: "env-http", http_proxy: "lower-http" }, via: undefined },
+        { rule: "lower-case https_proxy counts", protocol: "https", env: { https_proxy: "lower-https" }, via: "lower-https (https_proxy)" },
+        { rule: "upper case wins over lower case", protocol: "https", env: { https_proxy: "lower-https", HTTPS_PROXY: "env-https" }, via: "env-https (HTTPS_PROXY)" },
+        { rule: "the provider's httpsProxy wins over the environment", protocol: "https", inputs: { httpsProxy: "p-https", httpProxy: "p-http" }, env: EVERY_ENV, via: "p-https (the provider's httpsProxy)" },
+        { rule: "HTTPS_PROXY wins over the provider's httpProxy", protocol: "https", inputs: { httpProxy: "p-http" }, env: EVERY_ENV, via: "env-https (HTTPS_PROXY)" },
+        { rule: "the provider's httpProxy serves https when no https proxy is set anywhere (HTTP_PROXY set or not)", protocol: "https", inputs: { httpProxy: "p-http" }, env: { HTTP_PROXY: "env-http" }, via: "p-http (the provider's httpProxy)" },
+        { rule: "the provider's empty httpsProxy means no proxy, whatever else is set", protocol: "https", inputs: { httpsProxy: "", httpProxy: "p-http" }, env: EVERY_ENV, via: undefined },
+        { rule: "NO_PROXY bypasses the environment's proxy", protocol: "https", env: { HTTPS_PROXY: "env-https", NO_PROXY: "127.0.0.1" }, via: undefined },
+        { rule: "NO_PROXY bypasses the provider's proxy too", protocol: "https", inputs: { httpsProxy: "p-https" }, env: { NO_PROXY: "127.0.0.1" }, via: undefined },
+        { rule: "the provider's noProxy replaces NO_PROXY", protocol: "https", inputs: { noProxy: "other.example.com" }, env: { HTTPS_PROXY: "env-https", NO_PROXY: "127.0.0.1" }, via: "env-https (HTTPS_PROXY)" },
+        { rule: "the provider's empty noProxy replaces NO_PROXY too", protocol: "https", inputs: { noProxy: "" }, env: { HTTPS_PROXY: "env-https", NO_PROXY: "127.0.0.1" }, via: "env-https (HTTPS_PROXY)" },
+        { rule: "the provider's noProxy bypasses its own proxy", protocol: "https", inputs: { httpsProxy: "p-https", noProxy: "127.0.0.1" }, via: undefined },
+        { rule: "plain http never goes through a proxy: not the provider's httpProxy, nor HTTP_PROXY", protocol: "http", inputs: { httpProxy: "p-http" }, env: { HTTP_PROXY: "env-http", http_proxy: "lower-http" }, via: undefined },
+        { rule: "plain http never goes through a proxy: not even with every proxy setting there is", protocol: "http", inputs: { httpsProxy: "p-https", httpProxy: "p-http" }, env: EVERY_ENV, via: undefined },
+    ];
+    for (const row of rows) {
+        it(`${row.protocol}: ${row.rule}`, async () => {
+            assert.equal(await routeTaken(row.protocol, row.inputs ?? {}, row.env ?? {}), row.via);
+        });
+    }
+
     it("NO_PROXY entries: names and their subdomains, leading dots, *, ports, IPs and CIDRs", () => {
         const m = noProxyMatcher(" Example.com, .only-sub.org, *.star.net, host:8443, 10.1.0.0/16, 192.0.2.7, ::1 ");
         const table: Array<[string, number, boolean]> = [
@@ -179,8 +256,13 @@ describe("provider inputs for the network", () => {
             useFipsEndpoint: true,
             useDualstackEndpoint: true,
         });
+        // The redactor also counts every provider the engine sent this process (a global the pack
+        // forgets at each analysis): start from none, as an analysis of this one provider would.
+        forgetNotedSecrets();
         const redact = redactorFor([p], { HTTPS_PROXY: "http://env-user:env%20pass%21@proxy:1" });
+        // Neither withheld nor left in: a message about no provider, and one about this provider.
         assert.equal(redact("a S3cret-proxy-pw b corp-user c env pass! d env-user", []), "a [redacted] b [redacted] c [redacted] d [redacted]");
+        assert.equal(redact("a S3cret-proxy-pw b corp-user c env pass! d env-user", [p.provider]), "a [redacted] b [redacted] c [redacted] d [redacted]");
     });
 });
 
