@@ -101,14 +101,15 @@ export const ACCOUNT_INPUTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Reads an input that does not decide the account: when it is unknown during preview, it is
- * noted in `unknown` and read as absent.
+ * Reads an input: when it does not decide the account (not in ACCOUNT_INPUTS) and is unknown
+ * during preview, it is noted in `unknown` and read as absent; an unknown deciding input makes
+ * the whole provider unknown.
  */
 function unlessUnknown<T>(input: string, unknown: string[], read: () => T): T | undefined {
     try {
         return read();
     } catch (e) {
-        if (isUnknownValueError(e)) {
+        if (isUnknownValueError(e) && !ACCOUNT_INPUTS.has(input)) {
             unknown.push(input);
             return undefined;
         }

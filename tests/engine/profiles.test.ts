@@ -408,6 +408,7 @@ describe("profile shapes as pulumi-aws (AWS SDK for Go v2) resolves them", funct
             assert.ok(elapsed < 20_000, `took ${elapsed} ms`);
             const d = failedClosed(ds, "fifo-token");
             assert.ok(d.message.includes(fifo), d.message);
+            assert.match(d.message, /is not a regular file/);
             assert.deepEqual(world.fake.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity" && c.params.RoleArn === role.roleArn), [], "no web identity call for this role");
             assert.equal(world.fake.count("GetAccountSummary", role.accountId), 0);
         });
