@@ -11,6 +11,7 @@ import { describeEvidence, describeProviders, lines, undeterminedMessage } from 
 import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm } from "../report/organization";
 import { CentralizedRootReading, centralizedRootVerdict } from "../verdict/centralizedRoot";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
+import type { AccountCheck } from "./outcomes";
 import { StackCheckContext, checkEachAccount, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
@@ -49,37 +50,38 @@ export async function readCentralizedRoot(ctx: StackCheckContext, account: Targe
     return { partition: account.partition, summary, membership: organization.membership, features: organization.features };
 }
 
-/** The violation message for an account, or undefined when there is none. */
-function messageFor(account: TargetAccount, reading: CentralizedRootReading): string | undefined {
+/** What the policy finds in an account. */
+function messageFor(account: TargetAccount, reading: CentralizedRootReading): AccountCheck {
     const v = centralizedRootVerdict(reading);
     const id = account.accountId;
     const targeted = `Targeted by: ${describeProviders(account.providers)}.`;
-    const evidence = () => {
+    const found = () => {
         const summary = reading.summary.ok
             ? describeEvidence(reading.summary.value, ["AccountMFAEnabled", "AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"])
             : "";
-        return `Evidence: ${summary}; ${describeOrganizationEvidence(reading.membership, reading.features)}.`;
+        return `${summary}; ${describeOrganizationEvidence(reading.membership, reading.features)}`;
     };
+    const evidence = () => `Evidence: ${found()}.`;
     switch (v.status) {
         case "not-applicable":
         case "compliant":
-            return undefined;
+            return { status: v.status, evidence: found() };
         case "undetermined":
-            return undeterminedMessage(id, account.providers, v.failure, "centralized root access");
+            return { status: "could-not-check", message: undeterminedMessage(id, account.providers, v.failure, "centralized root access") };
         case "recoverable-root":
-            return lines(
+            return { status: "violation", evidence: found(), message: lines(
                 `Account ${id} (member of organization ${v.organizationId}): the root user has no MFA and no password, but centralized root access (RootCredentialsManagement) is not ${v.features.status === "confirmed" || v.features.status === "off" ? "enabled" : "confirmed"} for the organization, so whoever controls the account's root email address can set a password through "forgot password" and sign in as root.`,
                 targeted,
                 evidence(),
                 `How to fix: enable centralized root access: ${centralizedRootAccessSteps.enable}. Or enable root MFA in this account.`,
                 howToConfirm(v.features, v.organizationId),
-            );
+            ) };
         case "management-without-mfa":
-            return lines(
+            return { status: "violation", evidence: found(), message: lines(
                 `Account ${id} is the management account of organization ${v.organizationId}: centralized root access never covers the management account, so its root user needs MFA, and it has none.`,
                 targeted,
                 evidence(),
                 `How to fix: ${rootMfaEnabledMetadata.shortFix}`,
-            );
+            ) };
     }
 }

@@ -10,6 +10,7 @@ import { centralizedRootAccessSteps, describeOrganizationEvidence, howToConfirm 
 import type { CentralizedRootReading } from "../verdict/centralizedRoot";
 import { rootCredentialsRemovedVerdict } from "../verdict/rootCredentialsRemoved";
 import { readCentralizedRoot, rootCredentialsCentralizedMetadata } from "./rootCredentialsCentralized";
+import type { AccountCheck } from "./outcomes";
 import { StackCheckContext, checkEachAccount, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
@@ -39,35 +40,36 @@ async function checkRemoved(ctx: StackCheckContext): Promise<void> {
         async (account) => messageFor(account, await readCentralizedRoot(ctx, account)));
 }
 
-function messageFor(account: TargetAccount, reading: CentralizedRootReading): string | undefined {
+function messageFor(account: TargetAccount, reading: CentralizedRootReading): AccountCheck {
     const v = rootCredentialsRemovedVerdict(reading);
     const id = account.accountId;
-    const evidence = () => {
+    const found = () => {
         const summary = reading.summary.ok
             ? describeEvidence(reading.summary.value, ["AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"])
             : undefined;
-        return `Evidence: ${[summary, describeOrganizationEvidence(reading.membership, reading.features)].filter(Boolean).join("; ")}.`;
+        return [summary, describeOrganizationEvidence(reading.membership, reading.features)].filter(Boolean).join("; ");
     };
+    const evidence = () => `Evidence: ${found()}.`;
     switch (v.status) {
         case "not-applicable":
         case "compliant":
-            return undefined;
+            return { status: v.status, evidence: found() };
         case "undetermined":
-            return undeterminedMessage(id, account.providers, v.failure, "centrally managed root credentials");
+            return { status: "could-not-check", message: undeterminedMessage(id, account.providers, v.failure, "centrally managed root credentials") };
         case "credentials-remain":
-            return lines(
+            return { status: "violation", evidence: found(), message: lines(
                 `Account ${id} (member of organization ${v.organizationId}): centralized root access (RootCredentialsManagement) is enabled, but this member still has ${v.remaining.join(", ")}.`,
                 `Targeted by: ${describeProviders(account.providers)}.`,
                 evidence(),
                 `How to fix: delete them centrally: ${centralizedRootAccessSteps.deleteCredentials(id, account.partition)}.`,
-            );
+            ) };
         case "unconfirmed":
-            return lines(
+            return { status: "could-not-check", evidence: found(), message: lines(
                 `Account ${id} (member of organization ${v.organizationId}) still has ${v.remaining.join(", ")}, and whether its organization manages root credentials centrally could not be confirmed, so this policy fails closed.`,
                 `Targeted by: ${describeProviders(account.providers)}.`,
                 evidence(),
                 howToConfirm(v.features, v.organizationId),
                 `If the organization does manage root credentials centrally, delete them: ${centralizedRootAccessSteps.deleteCredentials(id, account.partition)}.`,
-            );
+            ) };
     }
 }

@@ -11,6 +11,7 @@ import { describeOrganizationEvidence } from "../report/organization";
 import { HardwareMfaReading, hardwareMfaVerdict, rootUserArn } from "../verdict/hardwareMfa";
 import { readCentralizedRoot } from "./rootCredentialsCentralized";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
+import type { AccountCheck } from "./outcomes";
 import { StackCheckContext, checkEachAccount, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
@@ -48,7 +49,7 @@ async function checkHardwareMfa(ctx: StackCheckContext): Promise<void> {
     await checkEachAccount(ctx, "hardware root MFA", (account) => account.partition !== "aws-us-gov", (account) => messageFor(ctx, account));
 }
 
-async function messageFor(ctx: StackCheckContext, account: TargetAccount): Promise<string | undefined> {
+async function messageFor(ctx: StackCheckContext, account: TargetAccount): Promise<AccountCheck> {
     const reading: HardwareMfaReading = { ...await readCentralizedRoot(ctx, account), accountId: account.accountId };
     let v = hardwareMfaVerdict(reading);
     if (v.status === "needs-device-list") {
@@ -59,29 +60,32 @@ async function messageFor(ctx: StackCheckContext, account: TargetAccount): Promi
     const id = account.accountId;
     const targeted = `Targeted by: ${describeProviders(account.providers)}.`;
     const controls = `Controls: ${rootHardwareMfaMetadata.relatedControls.join("; ")}.`;
+    const summary = reading.summary.ok ? describeEvidence(reading.summary.value, ["AccountMFAEnabled", "AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"]) : undefined;
+    const devices = reading.devices?.ok ? `iam:ListVirtualMFADevices lists ${reading.devices.value.length === 0 ? "no device" : "devices"} assigned to ${rootUserArn(account.partition, id)}` : undefined;
+    const found = [summary, describeOrganizationEvidence(reading.membership, reading.features), devices].filter(Boolean).join("; ");
     switch (v.status) {
         case "not-applicable":
         case "compliant":
-            return undefined;
+            return { status: v.status, evidence: found };
         case "needs-device-list":
             throw new Error("the virtual MFA device list was read but the verdict still asks for it");
         case "undetermined":
-            return undeterminedMessage(id, account.providers, v.failure, "hardware root MFA");
+            return { status: "could-not-check", message: undeterminedMessage(id, account.providers, v.failure, "hardware root MFA") };
         case "no-mfa":
-            return lines(
+            return { status: "violation", evidence: found, message: lines(
                 `Account ${id} (partition ${account.partition}): ${v.found}.`,
                 targeted,
                 reading.summary.ok && `Evidence: ${describeEvidence(reading.summary.value, ["AccountMFAEnabled", "AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"])}; ${describeOrganizationEvidence(reading.membership, reading.features)}.`,
                 controls,
                 `How to fix: ${FIX}`,
-            );
+            ) };
         case "virtual-mfa":
-            return lines(
+            return { status: "violation", evidence: found, message: lines(
                 `Account ${id} (partition ${account.partition}): root MFA is enabled, but with a virtual MFA device (${v.serialNumbers.join(", ")}); CIS 1.5 asks for hardware MFA only, and a virtual device beside a hardware one still lets the root user sign in with it.`,
                 targeted,
                 `Evidence: iam:ListVirtualMFADevices (AssignmentStatus=Assigned, every page) lists ${v.serialNumbers.join(", ")} assigned to ${rootUserArn(account.partition, id)}.`,
                 controls,
                 `How to fix: ${FIX}`,
-            );
+            ) };
     }
 }

@@ -16,7 +16,7 @@ import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { refusedOverride } from "../posture/trust";
 import { deadlineMessage, invalidProviderMessage, unidentifiedMessage } from "../report/messages";
 import { redactorFor } from "../report/redact";
-import { rootMfaAccountMessage, rootMfaEnabledMetadata } from "./rootMfaEnabled";
+import { rootMfaAccountCheck, rootMfaEnabledMetadata } from "./rootMfaEnabled";
 import { beforeDeadline, configErrorMessage, knownProviders, policyFields, reachable, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
 
 const NAME = "aws-root-mfa-before-deploy";
@@ -98,8 +98,8 @@ async function checkProvider(args: ResourceValidationArgs, reportViolation: Repo
         }
         const settings = new Map([[known.provider.urn, known.settings]]);
         await Promise.all(located.value.accounts.map(async (account) => {
-            const result = await beforeDeadline(rootMfaAccountMessage(session, config, account, settings), deadline);
-            const message = result.late ? deadlineMessage(account.accountId, account.providers, "root MFA", config.posture.timeoutSeconds) : result.value;
+            const result = await beforeDeadline(rootMfaAccountCheck(session, config, account, settings), deadline);
+            const message = result.late ? deadlineMessage(account.accountId, account.providers, "root MFA", config.posture.timeoutSeconds) : "message" in result.value ? result.value.message : undefined;
             if (message) {
                 report(message);
             }

@@ -12,7 +12,8 @@ import { accountRuleBreaches } from "../verdict/accountRules";
 import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { exemptionFor, todayUtc } from "../verdict/exemptions";
 import { PostureReading, rootMfaVerdict } from "../verdict/rootMfa";
-import { StackCheckContext, beforeDeadline, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
+import type { AccountCheck } from "./outcomes";
+import { StackCheckContext, beforeDeadline, exemptionEvidence, locateAccounts, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
 export const rootMfaEnabledMetadata = {
@@ -53,33 +54,33 @@ async function checkRootMfa(ctx: StackCheckContext): Promise<void> {
     const accounts = await locateAccounts(ctx);
     const settings = new Map(ctx.ready.map((p) => [p.provider.urn, p.settings]));
     await Promise.all(accounts.map(async (account) => {
-        const result = await beforeDeadline(rootMfaAccountMessage(ctx.session, ctx.config, account, settings), ctx.deadline);
-        const message = result.late ? deadlineMessage(account.accountId, account.providers, "root MFA", ctx.config.posture.timeoutSeconds) : result.value;
-        if (message) {
-            ctx.report(message, account.providers);
-        }
+        const result = await beforeDeadline(rootMfaAccountCheck(ctx.session, ctx.config, account, settings), ctx.deadline);
+        ctx.settle(account, result.late
+            ? { status: "could-not-check", message: deadlineMessage(account.accountId, account.providers, "root MFA", ctx.config.posture.timeoutSeconds) }
+            : result.value);
     }));
 }
 
 /**
- * The CIS 1.4 violation message for one account, or undefined when there is none (compliant, not
- * applicable, or exempt). Shared by the stack policy and the resource-level gate.
+ * What CIS 1.4 says about one account: compliant, not applicable, exempt, a violation or could not
+ * be checked (with the message). Shared by the stack policy and the resource-level gate.
  */
-export async function rootMfaAccountMessage(session: PostureSession, config: CommonConfig, account: TargetAccount, settings: ReadonlyMap<string, ProviderSettings>): Promise<string | undefined> {
+export async function rootMfaAccountCheck(session: PostureSession, config: CommonConfig, account: TargetAccount, settings: ReadonlyMap<string, ProviderSettings>): Promise<AccountCheck> {
     const exemption = exemptionFor(account.accountId, config.exemptions, todayUtc());
     if (exemption.status === "active") {
-        return undefined;
+        return { status: "exempt", evidence: exemptionEvidence(exemption) };
     }
     const breaches = accountRuleBreaches(account.accountId, account.providers.map((provider) => ({ provider, ...settings.get(provider.urn) })));
     const providerCheck = breaches.map((b) =>
         `Provider check: ${describeProviders([b.provider])} ${b.rule === "allowedAccountIds" ? `allows only accounts ${b.ids.join(", ")}` : `forbids account ${account.accountId}`} in ${b.rule}, but its credentials reach account ${account.accountId}: the AWS provider will refuse to deploy with it; fix its credentials or that list.`);
     const reading = await readPosture(session, config, account);
     const verdict = rootMfaVerdict(reading);
+    const evidence = account.partition === "aws-us-gov" ? "partition aws-us-gov: CIS 1.4 does not apply" : "summary" in reading ? describeEvidence(reading.summary, ["AccountMFAEnabled", "AccountPasswordPresent"]) : undefined;
     if (verdict.status === "undetermined") {
-        return lines(undeterminedMessage(account.accountId, account.providers, verdict.failure, "root MFA"), ...providerCheck) + describeExpiredExemption(exemption);
+        return { status: "could-not-check", message: lines(undeterminedMessage(account.accountId, account.providers, verdict.failure, "root MFA"), ...providerCheck) + describeExpiredExemption(exemption) };
     }
     if (verdict.status === "noncompliant" && "summary" in reading) {
-        return lines(
+        return { status: "violation", evidence, message: lines(
             `Account ${account.accountId} (partition ${account.partition}): ${verdict.found}.`,
             `Targeted by: ${describeProviders(account.providers)}.`,
             `Evidence: ${describeEvidence(reading.summary, ["AccountMFAEnabled", "AccountPasswordPresent"])}.`,
@@ -87,16 +88,16 @@ export async function rootMfaAccountMessage(session: PostureSession, config: Com
             `How to fix: ${rootMfaEnabledMetadata.shortFix}`,
             await centralAlternative(session, config, account),
             ...providerCheck,
-        ) + describeExpiredExemption(exemption);
+        ) + describeExpiredExemption(exemption) };
     }
     if (providerCheck.length > 0) {
-        return lines(
+        return { status: "violation", evidence, message: lines(
             `Account ${account.accountId}: root MFA ${verdict.status === "compliant" ? "is in order" : "does not apply"}, but a provider that reaches it rejects this account.`,
             `Targeted by: ${describeProviders(account.providers)}.`,
             ...providerCheck,
-        );
+        ) };
     }
-    return undefined;
+    return { status: verdict.status === "compliant" ? "compliant" : "not-applicable", evidence };
 }
 
 /**

@@ -11,6 +11,7 @@ import { rootCredentialsManagementOn } from "../verdict/centralizedRoot";
 import { rootAccessKeysVerdict } from "../verdict/rootAccessKeys";
 import type { PostureReading } from "../verdict/rootMfa";
 import { rootMfaEnabledMetadata } from "./rootMfaEnabled";
+import type { AccountCheck } from "./outcomes";
 import { StackCheckContext, checkEachAccount, policyFields, runStackCheck } from "./stackCheck";
 
 /** The policy's metadata, as data beside its logic. */
@@ -47,23 +48,24 @@ async function checkRootAccessKeys(ctx: StackCheckContext): Promise<void> {
     await checkEachAccount(ctx, "root access keys", () => true, (account) => messageFor(ctx, account));
 }
 
-async function messageFor(ctx: StackCheckContext, account: TargetAccount): Promise<string | undefined> {
+async function messageFor(ctx: StackCheckContext, account: TargetAccount): Promise<AccountCheck> {
     const summary = await ctx.session.accountSummary(account, ctx.config.auditRoleFor(account));
     const reading: PostureReading = summary.ok ? { partition: account.partition, summary: summary.value } : { partition: account.partition, failure: summary.failure };
     const v = rootAccessKeysVerdict(reading);
+    const evidence = summary.ok ? describeEvidence(summary.value, ["AccountAccessKeysPresent"]) : undefined;
     switch (v.status) {
         case "compliant":
-            return undefined;
+            return { status: "compliant", evidence };
         case "undetermined":
-            return undeterminedMessage(account.accountId, account.providers, v.failure, "root access keys");
+            return { status: "could-not-check", message: undeterminedMessage(account.accountId, account.providers, v.failure, "root access keys") };
         case "noncompliant":
-            return lines(
+            return { status: "violation", evidence, message: lines(
                 `Account ${account.accountId} (partition ${account.partition}): ${v.found}.`,
                 `Targeted by: ${describeProviders(account.providers)}.`,
                 summary.ok && `Evidence: ${describeEvidence(summary.value, ["AccountAccessKeysPresent"])}.`,
                 `Controls: ${rootNoAccessKeysMetadata.relatedControls.join("; ")}.`,
                 `How to fix: ${await howToDelete(ctx, account)}`,
-            );
+            ) };
     }
 }
 

@@ -9,10 +9,11 @@ import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } f
 import { SharedSettingDisagreement, withSharedSettings } from "../sharedConfig";
 import { DiscoveredProvider, InvalidProvider, ProviderRef, ReadyProvider, UnknownProvider, discoverAwsProviders } from "../discover/providers";
 import { PostureSession, TargetAccount, sharedSession } from "../posture/session";
-import { exemptionFor, todayUtc } from "../verdict/exemptions";
+import { ExemptionStatus, exemptionFor, todayUtc } from "../verdict/exemptions";
 import { deadlineMessage, describeExpiredExemption, describeProviders, invalidProviderMessage, unidentifiedMessage, unknownInUpdateMessage, untrustedEndpointMessage } from "../report/messages";
 import { refusedOverride } from "../posture/trust";
 import { Redactor, redactorFor } from "../report/redact";
+import { AccountCheck, OutcomeAccount, currentRecorder } from "./outcomes";
 
 /** A policy's metadata as the pack keeps it beside the policy's logic. */
 export interface PolicyMetadata {
@@ -31,8 +32,23 @@ export function policyFields(meta: PolicyMetadata): Omit<StackValidationPolicy, 
     return { name, description, enforcementLevel, severity, framework, remediationSteps, url, configSchema: { properties: commonSchemaProperties } };
 }
 
+/** What a reported message is about, as data: its account (if identified) and whether it is a violation or a failure to check. */
+export interface ReportedOutcome {
+    account?: OutcomeAccount;
+    status: "violation" | "could-not-check";
+    evidence?: string;
+}
+
+/**
+ * Reports a message about these providers (attached to the first), with their secrets removed.
+ * Without `outcome` the message says the providers could not be checked.
+ */
+export type Reporter = (message: string, about: readonly ProviderRef[], outcome?: ReportedOutcome) => void;
+
 /** What a policy's own check gets. */
 export interface StackCheckContext {
+    /** The policy's name. */
+    policy: string;
     config: CommonConfig;
     /** Providers whose inputs are usable and whose endpoints the pack may call. */
     ready: ReadyProvider[];
@@ -41,7 +57,9 @@ export interface StackCheckContext {
     /** When the whole stack analysis must have finished (epoch ms); unfinished accounts fail closed. */
     deadline: number;
     /** Reports a violation about these providers (attached to the first), with their secrets removed. */
-    report(message: string, about: readonly ProviderRef[]): void;
+    report: Reporter;
+    /** Settles one account: reports a violation or a failure to check it, records anything else. */
+    settle(account: Pick<TargetAccount, "accountId" | "partition" | "providers">, check: AccountCheck): void;
 }
 
 /** Runs `check` as a policy's validateStack body. */
@@ -55,7 +73,16 @@ export async function runStackCheck(
     if (discovered.length === 0) {
         return;
     }
-    const report = safeReporter(reportViolation, redactorFor(discovered));
+    const recorder = currentRecorder();
+    const report = safeReporter(reportViolation, redactorFor(discovered), recorder && ((message, about, outcome) => recorder.outcome({ policy: policyName, providers: [...about], ...outcome, message })));
+    const settle = (account: Pick<TargetAccount, "accountId" | "partition" | "providers">, check: AccountCheck) => {
+        const where = { accountId: account.accountId, partition: account.partition };
+        if (check.status === "violation" || check.status === "could-not-check") {
+            report(check.message, account.providers, { account: where, status: check.status, ...(check.evidence ? { evidence: check.evidence } : {}) });
+        } else {
+            recorder?.outcome({ policy: policyName, account: where, providers: account.providers, status: check.status, ...(check.evidence ? { evidence: check.evidence } : {}) });
+        }
+    };
     const { raw, disagreements } = withSharedSettings(args.getConfig<Record<string, unknown>>());
     let config: CommonConfig;
     try {
@@ -65,14 +92,14 @@ export async function runStackCheck(
         return;
     }
     for (const d of disagreements) {
-        report(sharedSettingMessage(policyName, d), []);
+        report(sharedSettingMessage(policyName, d), [], { status: "violation" });
     }
     const { ready: known, unknown } = knownProviders(discovered, report);
     const ready = reachable(known, config, report);
     const invalid = discovered.filter((p): p is InvalidProvider => p.status === "invalid");
     try {
         const session = sharedSession(config.posture, "stack");
-        await check({ config, ready, invalid, session, deadline: session.stackDeadline(), report });
+        await check({ policy: policyName, config, ready, invalid, session, deadline: session.stackDeadline(), report, settle });
     } catch (e) {
         // A bug must not turn into a gRPC error (a stack trace, and in `up` after changes were made).
         report(unexpectedErrorMessage(policyName, ready.map((p) => p.provider), e), discovered.map((p) => p.provider));
@@ -89,7 +116,7 @@ export async function runStackCheck(
  * preview every input is known by the time a provider is used: one that is not fails closed, at
  * the policy's level, now.
  */
-export function knownProviders(discovered: readonly DiscoveredProvider[], report: (message: string, about: readonly ProviderRef[]) => void): { ready: ReadyProvider[]; unknown: UnknownProvider[] } {
+export function knownProviders(discovered: readonly DiscoveredProvider[], report: Reporter): { ready: ReadyProvider[]; unknown: UnknownProvider[] } {
     const preview = pulumi.runtime.isDryRun();
     const ready: ReadyProvider[] = [];
     const unknown: UnknownProvider[] = [];
@@ -115,7 +142,7 @@ export function knownProviders(discovered: readonly DiscoveredProvider[], report
  * The providers whose endpoint overrides the pack may follow. Each of the others is reported,
  * fails closed, and gets no request at all.
  */
-export function reachable(ready: ReadyProvider[], config: CommonConfig, report: (message: string, about: readonly ProviderRef[]) => void, env: NodeJS.ProcessEnv = process.env): ReadyProvider[] {
+export function reachable(ready: ReadyProvider[], config: CommonConfig, report: Reporter, env: NodeJS.ProcessEnv = process.env): ReadyProvider[] {
     return ready.filter((p) => {
         const refused = refusedOverride(p.settings.endpoints, env, config.posture.trust);
         if (refused) {
@@ -141,8 +168,8 @@ export function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<{
  * Reports violations with the secrets of the providers they are about removed. Should removing
  * them ever fail, a message that quotes nothing is reported instead: the violation is not lost.
  */
-export function safeReporter(reportViolation: ReportViolation, redact: Redactor): (message: string, about: readonly ProviderRef[]) => void {
-    return (message, about) => {
+export function safeReporter(reportViolation: ReportViolation, redact: Redactor, reported?: (safe: string, about: readonly ProviderRef[], outcome: ReportedOutcome) => void): Reporter {
+    return (message, about, outcome = { status: "could-not-check" }) => {
         let safe: string;
         try {
             safe = redact(message, about);
@@ -150,6 +177,7 @@ export function safeReporter(reportViolation: ReportViolation, redact: Redactor)
             safe = `A violation about ${describeProviders(about)} could not be made safe to print, so its details are withheld; the policy fails closed. Run again; if it persists, report this message to the policy pack's maintainers.`;
         }
         reportViolation(safe, about[0]?.urn);
+        reported?.(safe, about, outcome);
     };
 }
 
@@ -164,7 +192,11 @@ export async function locateAccounts(ctx: StackCheckContext): Promise<TargetAcco
     }
     const today = todayUtc();
     ctx.session.prefetchOrganizationRole(ctx.ready, ctx.config.singleOrganizationRole);
-    const { accounts, unidentified } = await ctx.session.locate(ctx.ready, (id) => exemptionFor(id, ctx.config.exemptions, today).status === "active");
+    const { accounts, unidentified, exempt } = await ctx.session.locate(ctx.ready, (id) => exemptionFor(id, ctx.config.exemptions, today).status === "active");
+    currentRecorder()?.located?.(ctx.policy, accounts.length + exempt.length);
+    for (const account of exempt) {
+        ctx.settle(account, { status: "exempt", evidence: exemptionEvidence(exemptionFor(account.accountId, ctx.config.exemptions, today)) });
+    }
     startReading(ctx.session, ctx.config, accounts);
     for (const u of unidentified) {
         ctx.report(unidentifiedMessage(u.providers, u.failure), u.providers);
@@ -173,29 +205,39 @@ export async function locateAccounts(ctx: StackCheckContext): Promise<TargetAcco
 }
 
 /**
- * A per-account policy's body: locates the accounts, skips exempt ones (never queried) and those
- * `applies` rejects, and reports each message `messageFor` returns — or, for an account that did
- * not finish before the run's deadline, that it fails closed. An expired exemption is named.
+ * A per-account policy's body: locates the accounts, settles exempt ones (never queried) and those
+ * `applies` rejects, and settles each with what `checkAccount` finds — or, for an account that did
+ * not finish before the run's deadline, as failed closed. An expired exemption is named.
  */
 export async function checkEachAccount(
     ctx: StackCheckContext,
     subject: string,
     applies: (account: TargetAccount) => boolean,
-    messageFor: (account: TargetAccount) => Promise<string | undefined>,
+    checkAccount: (account: TargetAccount) => Promise<AccountCheck>,
 ): Promise<void> {
     const accounts = await locateAccounts(ctx);
     const today = todayUtc();
     await Promise.all(accounts.map(async (account) => {
         const exemption = exemptionFor(account.accountId, ctx.config.exemptions, today);
-        if (exemption.status === "active" || !applies(account)) {
+        if (exemption.status === "active") {
+            ctx.settle(account, { status: "exempt", evidence: exemptionEvidence(exemption) });
             return;
         }
-        const result = await beforeDeadline(messageFor(account), ctx.deadline);
-        const message = result.late ? deadlineMessage(account.accountId, account.providers, subject, ctx.config.posture.timeoutSeconds) : result.value;
-        if (message) {
-            ctx.report(message + describeExpiredExemption(exemption), account.providers);
+        if (!applies(account)) {
+            ctx.settle(account, { status: "not-applicable", evidence: `partition ${account.partition}` });
+            return;
         }
+        const result = await beforeDeadline(checkAccount(account), ctx.deadline);
+        const check: AccountCheck = result.late
+            ? { status: "could-not-check", message: deadlineMessage(account.accountId, account.providers, subject, ctx.config.posture.timeoutSeconds) }
+            : result.value;
+        ctx.settle(account, "message" in check ? { ...check, message: check.message + describeExpiredExemption(exemption) } : check);
     }));
+}
+
+/** The evidence of an active exemption: its reason, and until when. */
+export function exemptionEvidence(exemption: ExemptionStatus): string {
+    return exemption.status === "active" ? `exempt in the policy config: ${exemption.exemption.reason}${exemption.exemption.expires ? ` (until ${exemption.exemption.expires})` : ""}` : "";
 }
 
 /**

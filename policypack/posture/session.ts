@@ -70,6 +70,8 @@ export interface UnidentifiedTarget {
 export interface StackAccounts {
     accounts: TargetAccount[];
     unidentified: UnidentifiedTarget[];
+    /** Exempt accounts known from a role's ARN, with the providers left out for them (never assumed). */
+    exempt: Array<{ accountId: string; partition: string; providers: ProviderRef[] }>;
 }
 
 /** Where one account stands in AWS Organizations, and what its organization has enabled. */
@@ -154,10 +156,13 @@ export class PostureSession {
      */
     async locate(providers: readonly ReadyProvider[], exempt: (accountId: string) => boolean = () => false): Promise<StackAccounts> {
         const groups = new Map<string, TargetGroup>();
+        const skipped = new Map<string, StackAccounts["exempt"][number]>();
         for (const p of providers) {
             const target = targetOf(p.settings);
             if (target.knownAccount && exempt(target.knownAccount.accountId)) {
                 // Its credentials are that role's, so it can deploy nowhere else: not even assumed.
+                const { accountId, partition } = target.knownAccount;
+                memo(skipped, `${partition}:${accountId}`, () => ({ accountId, partition, providers: [] })).providers.push(p.provider);
                 continue;
             }
             const group = groups.get(target.key);
@@ -189,7 +194,7 @@ export class PostureSession {
         for (const [key, account] of accounts) {
             this.cache.accounts.set(key, account);
         }
-        return { accounts: [...accounts.values()], unidentified };
+        return { accounts: [...accounts.values()], unidentified, exempt: [...skipped.values()] };
     }
 
     /**

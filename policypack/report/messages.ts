@@ -102,12 +102,3 @@ export function undeterminedMessage(accountId: string, providers: readonly Provi
         `What to do: ${todo}.`,
     );
 }
-
-/**
- * True for a message that says an account or provider could not be checked (the policy failed
- * closed) rather than that one was found noncompliant: every such message says "fails closed" in
- * its first line. `aws-root-mfa check` exits 2 ("could not check") on these.
- */
-export function isFailClosedMessage(message: string): boolean {
-    return message.split("\n", 1)[0].includes("fails closed");
-}
