@@ -18,6 +18,8 @@ export interface CheckOptions {
     format: "text" | "json" | "sarif";
     /** The repository file SARIF results point at. */
     sarifLocation: string;
+    /** Advisory policies fail the run too. */
+    strict: boolean;
 }
 
 /** The parsed command line: a check to run, or help to print. */
@@ -26,8 +28,9 @@ export type Command = { kind: "help" } | { kind: "version" } | { kind: "check"; 
 /** `aws-root-mfa --help`. */
 export const HELP = `aws-root-mfa check: is root MFA on in the AWS accounts you deploy into? (CIS AWS Foundations Benchmark v5.0.0, 1.4)
 
-Runs the aws-root-mfa policy pack's own checks (aws-root-mfa-enabled, aws-root-credentials-centralized)
-outside Pulumi: finds each account, reads its root posture, and says what CIS 1.4 says about it.
+Runs every stack policy of the aws-root-mfa policy pack that the config enables (by default
+aws-root-mfa-enabled, aws-root-credentials-centralized and aws-root-no-access-keys) outside Pulumi:
+finds each account, reads its root posture, and reports every account, compliant ones too.
 
 Usage:
   aws-root-mfa check [options]
@@ -38,16 +41,20 @@ Which accounts (default: the one the ambient credentials reach, as the AWS CLI w
                           aws-root-mfa check --profile prod --profile staging
   --role-arn ARN        a role to assume with the ambient credentials; repeat for several
                           aws-root-mfa check --role-arn arn:aws:iam::123456789012:role/Deploy
-  --stack-state FILE    every AWS provider of a stack, from \`pulumi stack export\`; encrypted secret inputs
-                        cannot be read: export with --show-secrets if a provider needs them
+  --stack-state FILE    every AWS provider of a stack, from \`pulumi stack export\` (- reads standard input);
+                        encrypted secret inputs cannot be read: export with --show-secrets if a provider needs them
                           pulumi stack export --file state.json && aws-root-mfa check --stack-state state.json
+                          pulumi stack export | aws-root-mfa check --stack-state -
 
 Settings:
   --config FILE         the policy pack config, the same JSON as \`pulumi preview --policy-pack-config\`
                         (enforcement levels, exemptions, organizationRoleArn, auditRoleArn, ...)
                           aws-root-mfa check --config examples/policy-config.json
+  --strict              advisory policies fail the run too (exit 1), not only mandatory ones
+                          aws-root-mfa check --profile prod --strict
 
-Output (default: text, the way \`pulumi preview\` prints policy violations):
+Output (default: text: a table of every account, then the violations as \`pulumi preview\` prints them;
+on a terminal, a progress line on stderr and colour, unless NO_COLOR is set):
   --json                one JSON document on stdout
                           aws-root-mfa check --json > findings.json
   --sarif               SARIF 2.1.0 on stdout, for code-scanning tools
@@ -58,11 +65,11 @@ Output (default: text, the way \`pulumi preview\` prints policy violations):
   -h, --help            this help
   --version             the pack's version
 
-Exit codes:
-  0  compliant: no mandatory violation (advisory findings are printed)
-  1  a mandatory violation
-  2  could not check: an account or provider could not be checked (the policy fails closed),
-     bad arguments, or a file that cannot be read
+Exit codes, by the enforcement level of each policy (from --config, else the policy's own):
+  0  passed: no mandatory policy found a violation or failed to check an account
+     (advisory findings are printed, and fail the run only with --strict)
+  1  failed: a mandatory policy found a violation, or could not check an account (it fails closed)
+  2  the command could not run: bad arguments, or a --config or --stack-state file it cannot use
 `;
 
 /** Parses `argv` (without node and the script); throws CliError on anything it cannot use. */
@@ -104,7 +111,7 @@ export function parseCommand(argv: readonly string[]): Command {
     if (values["sarif-location"] !== undefined && !values.sarif) {
         throw new CliError("--sarif-location applies to --sarif output only");
     }
-    if (values["sarif-location"] !== undefined && (values["sarif-location"].trim() === "" || /^[a-z][a-z0-9+.-]*:/i.test(values["sarif-location"]) || values["sarif-location"].startsWith("/"))) {
+    if (values["sarif-location"] !== undefined && (values["sarif-location"].trim() === "" || /^[a-z][a-z0-9+.-]*:/i.test(values["sarif-location"]) || /^[/\\]/.test(values["sarif-location"]) || values["sarif-location"].split(/[/\\]/).includes(".."))) {
         throw new CliError(`--sarif-location "${values["sarif-location"]}" must be a path relative to the repository root, e.g. infra/Pulumi.yaml`);
     }
     if (values["stack-state"] !== undefined && (profiles.length > 0 || roleArns.length > 0)) {
@@ -119,6 +126,7 @@ export function parseCommand(argv: readonly string[]): Command {
             config: values.config,
             format: values.json ? "json" : values.sarif ? "sarif" : "text",
             sarifLocation: (values["sarif-location"] ?? "Pulumi.yaml").split("\\").join("/"),
+            strict: values.strict === true,
         },
     };
 }
@@ -136,6 +144,7 @@ function parse(argv: readonly string[]) {
             json: { type: "boolean" },
             sarif: { type: "boolean" },
             "sarif-location": { type: "string" },
+            strict: { type: "boolean" },
             help: { type: "boolean", short: "h" },
             version: { type: "boolean" },
         },

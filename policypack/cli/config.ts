@@ -1,14 +1,16 @@
 /**
  * The policy pack config of `aws-root-mfa check --config FILE`: the same JSON as
- * `pulumi preview --policy-pack-config`, resolved the way the Pulumi CLI resolves it
- * (pkg/resource/analyzer/config.go): each policy starts from its own enforcement level and the
- * defaults of its config schema, an "all" level applies to every policy, then each policy's entry
- * merges in, and the result must satisfy the policy's config schema.
+ * `pulumi preview --policy-pack-config`, accepted and rejected as the Pulumi CLI accepts and
+ * rejects it (pkg/resource/analyzer/config.go): each policy starts from its own enforcement level
+ * and the defaults of its config schema, an "all" level applies to every policy, then each
+ * policy's entry merges in, and the result must satisfy the policy's config schema (JSON Schema,
+ * validated by jsonschema as the CLI validates it with gojsonschema). Properties the schema does not
+ * declare pass, as there; values the schema allows but the pack cannot use fail closed in the run,
+ * as there.
  */
-import { readFileSync } from "node:fs";
 import type { EnforcementLevel, Policy } from "@pulumi/policy";
-import { ConfigError, readCommonConfig } from "../config";
 import { CliError } from "./args";
+import { CONFIG_LIMIT, readInput } from "./input";
 
 /** One policy's resolved config. */
 export interface ResolvedPolicyConfig {
@@ -19,8 +21,8 @@ export interface ResolvedPolicyConfig {
 const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 /** Reads and resolves `file` (or, without one, the defaults) for these policies; throws CliError naming every problem. */
-export function resolvePolicyConfig(policies: readonly Policy[], file: string | undefined): Map<string, ResolvedPolicyConfig> {
-    const given = file === undefined ? {} : parseConfigFile(file);
+export async function resolvePolicyConfig(policies: readonly Policy[], file: string | undefined): Promise<Map<string, ResolvedPolicyConfig>> {
+    const given = file === undefined ? {} : parseConfigFile(file, await readInput(file, "--config", CONFIG_LIMIT, "give the JSON file `pulumi preview --policy-pack-config` takes"));
     const resolved = new Map<string, ResolvedPolicyConfig>();
     const all = given.all?.enforcementLevel;
     for (const policy of policies) {
@@ -44,13 +46,7 @@ export function resolvePolicyConfig(policies: readonly Policy[], file: string | 
 }
 
 /** Parses a `--policy-pack-config` file: policy name → enforcement level (a string) or an object. */
-function parseConfigFile(file: string): Record<string, { enforcementLevel?: EnforcementLevel; properties?: Record<string, unknown> }> {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new CliError(`--config ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-    }
+function parseConfigFile(file: string, text: string): Record<string, { enforcementLevel?: EnforcementLevel; properties?: Record<string, unknown> }> {
     if (text.trim() === "") {
         return {};
     }
@@ -90,27 +86,21 @@ function parseConfigFile(file: string): Record<string, { enforcementLevel?: Enfo
     return out;
 }
 
-/**
- * Every problem of every policy's resolved properties: the pack's own config reader (the rules the
- * schema states, every bad property named) and properties the schema does not declare.
- */
+/** Every problem of every policy's resolved properties, as the Pulumi CLI words them: "<policy>: <property>: <problem>". */
 function validate(policies: readonly Policy[], resolved: ReadonlyMap<string, ResolvedPolicyConfig>): string[] {
+    // Loaded here only: `aws-root-mfa check --config` needs it, a Pulumi run never does.
+    const { Validator } = require("jsonschema") as typeof import("jsonschema");
+    const validator = new Validator();
     const problems: string[] = [];
     for (const policy of policies) {
-        const properties = resolved.get(policy.name)?.properties ?? {};
-        const declared = Object.keys(policy.configSchema?.properties ?? {});
-        for (const key of Object.keys(properties)) {
-            if (!declared.includes(key)) {
-                problems.push(`${policy.name}.${key}: is not a property of this policy`);
-            }
+        if (!policy.configSchema) {
+            continue;
         }
-        try {
-            readCommonConfig(properties);
-        } catch (e) {
-            if (!(e instanceof ConfigError)) {
-                throw e;
-            }
-            problems.push(...e.message.split("; ").map((m) => `${policy.name}: ${m}`));
+        // The schema as the CLI builds it from the policy's: an object with its properties.
+        const schema = { type: "object", properties: policy.configSchema.properties ?? {}, ...(policy.configSchema.required ? { required: policy.configSchema.required } : {}) };
+        for (const e of validator.validate(resolved.get(policy.name)?.properties ?? {}, schema as import("jsonschema").Schema).errors) {
+            const where = e.path.map(String).join(".");
+            problems.push(`${policy.name}: ${where ? `${where}: ` : ""}${e.message}`);
         }
     }
     return problems;

@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 /**
  * `aws-root-mfa check` (the package's `bin`): the pack's discover → posture → verdict outside a
- * Pulumi run. Every failure ends in a message and exit code 2; no stack trace is printed.
+ * Pulumi run. Exit 0 passed, 1 failed (by the policies' enforcement levels), 2 the command could
+ * not run; every failure ends in a message, never a stack trace.
  */
-import { CliError, HELP, parseCommand } from "./args";
+import { CheckOptions, CliError, HELP, parseCommand } from "./args";
+import type { CheckProgress } from "./check";
+
+/** Where the run's progress goes: a line redrawn on a terminal, nothing otherwise. */
+export type ProgressSink = (line: string | undefined) => void;
 
 /** Runs the command line; resolves with what to print and the exit code. */
-export async function main(argv: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+export async function main(argv: readonly string[], io: { colour?: boolean; progress?: ProgressSink } = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+    let options: CheckOptions | undefined;
     try {
         const command = parseCommand(argv);
         if (command.kind === "help") {
@@ -18,19 +24,68 @@ export async function main(argv: readonly string[]): Promise<{ stdout: string; s
         if (command.kind === "version") {
             return { stdout: `${packVersion()}\n`, stderr: "", exitCode: 0 };
         }
-        const { options } = command;
-        const config = resolvePolicyConfig(stackPolicies(), options.config);
-        const result = await runCheck(checkTargets(options), config);
+        options = command.options;
+        const config = await resolvePolicyConfig(stackPolicies(), options.config);
+        const targets = await checkTargets(options);
+        const result = await runCheck(targets, config, { strict: options.strict, progress: io.progress && ((p) => io.progress?.(progressLine(p))) });
+        io.progress?.(undefined);
         const stdout = options.format === "json" ? jsonOutput(result)
             : options.format === "sarif" ? sarifOutput(result, options.sarifLocation)
-            : textOutput(result);
+            : textOutput(result, { colour: io.colour });
         return { stdout, stderr: "", exitCode: result.exitCode };
     } catch (e) {
+        io.progress?.(undefined);
         const message = e instanceof CliError
             ? `${e.message}\nRun \`aws-root-mfa --help\` for the options and examples.`
             : `the check failed unexpectedly (${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}); run again, and if it persists report this message to the policy pack's maintainers.`;
-        return { stdout: "", stderr: `aws-root-mfa: ${message}\n`, exitCode: 2 };
+        return { stdout: await errorDocument(options?.format ?? formatAsked(argv), message), stderr: `aws-root-mfa: ${message}\n`, exitCode: 2 };
     }
+}
+
+/** The output format the arguments ask for, read even from arguments that could not be parsed. */
+function formatAsked(argv: readonly string[]): CheckOptions["format"] {
+    const sarif = argv.includes("--sarif");
+    const json = argv.includes("--json");
+    // Both asked for: neither document would be the one the consumer expects.
+    return sarif && !json ? "sarif" : json && !sarif ? "json" : "text";
+}
+
+/** For --json and --sarif, a document that says the command could not run: a consumer never gets an empty file. */
+async function errorDocument(format: CheckOptions["format"], message: string): Promise<string> {
+    if (format === "text") {
+        return "";
+    }
+    const [{ PACK_NAME, packVersion }, { jsonError, sarifError }] = await Promise.all([import("../pack"), import("./output")]);
+    const pack = { name: PACK_NAME, version: packVersion() };
+    return format === "json" ? jsonError(pack, message) : sarifError(pack, message);
+}
+
+/** "aws-root-mfa-enabled (1/3): 12/40 accounts". */
+export function progressLine(p: CheckProgress): string {
+    const accounts = p.accountsTotal === undefined ? "finding the accounts…" : `${p.accountsDone}/${p.accountsTotal} account${p.accountsTotal === 1 ? "" : "s"} checked`;
+    return `aws-root-mfa: ${p.policy} (policy ${p.policyIndex + 1} of ${p.policyCount}): ${accounts}`;
+}
+
+/** A progress line redrawn in place on a terminal (at most ten times a second). */
+function terminalProgress(stream: NodeJS.WriteStream): ProgressSink {
+    let last = 0;
+    let shown = false;
+    return (line) => {
+        if (line === undefined) {
+            if (shown) {
+                stream.write("\r\x1b[K");
+                shown = false;
+            }
+            return;
+        }
+        const now = Date.now();
+        if (now - last >= 100) {
+            last = now;
+            shown = true;
+            // An unsized terminal (a pty under script, docker run -t) reports 0 columns.
+            stream.write(`\r\x1b[K${line.slice(0, (stream.columns || 80) - 1)}`);
+        }
+    };
 }
 
 function fatal(e: unknown): void {
@@ -41,7 +96,12 @@ function fatal(e: unknown): void {
 if (require.main === module) {
     process.on("uncaughtException", fatal);
     process.on("unhandledRejection", fatal);
-    void main(process.argv.slice(2)).then(({ stdout, stderr, exitCode }) => {
+    // https://no-color.org: any non-empty NO_COLOR turns colour off.
+    const noColour = (process.env.NO_COLOR ?? "") !== "";
+    void main(process.argv.slice(2), {
+        colour: process.stdout.isTTY === true && !noColour,
+        progress: process.stderr.isTTY === true ? terminalProgress(process.stderr) : undefined,
+    }).then(({ stdout, stderr, exitCode }) => {
         process.stderr.write(stderr);
         // Exit once stdout is flushed: open SDK sockets must not keep the process alive.
         process.stdout.write(stdout, () => process.exit(exitCode));

@@ -1,9 +1,32 @@
-/** `aws-root-mfa check`'s three outputs: text as `pulumi preview` prints it, JSON, and SARIF 2.1.0. */
+/**
+ * `aws-root-mfa check`'s three outputs — text (a table of every account, then the violations as
+ * `pulumi preview` prints them), JSON (checkResult.schema.json) and SARIF 2.1.0 — and what each
+ * prints when the command cannot run at all.
+ */
 import { createHash } from "node:crypto";
-import type { CheckResult, Finding } from "./check";
+import type { AccountStatus } from "../policies/outcomes";
+import type { AccountResult, CheckResult, PolicyResult, Problem } from "./check";
 import { policiesBlock } from "./policiesBlock";
 
-const OUTCOME = { 0: "compliant", 1: "violation", 2: "could-not-check" } as const;
+/** The version of the JSON output's shape (checkResult.schema.json). */
+export const JSON_SCHEMA_VERSION = 1;
+
+const STATUS_WORDS: Record<AccountStatus, string> = {
+    compliant: "compliant",
+    violation: "violation",
+    "not-applicable": "not applicable",
+    "could-not-check": "could not check",
+    exempt: "exempt",
+};
+
+// ANSI colours, as terminals render them: green, red, yellow, dim.
+const STATUS_COLOUR: Record<AccountStatus, string> = {
+    compliant: "\x1b[32m",
+    violation: "\x1b[31m",
+    "not-applicable": "\x1b[2m",
+    "could-not-check": "\x1b[33m",
+    exempt: "\x1b[2m",
+};
 
 /** The message of a provider whose inputs are encrypted in the stack export. */
 export function unreadableMessage(u: CheckResult["unreadable"][number]): string {
@@ -13,68 +36,130 @@ export function unreadableMessage(u: CheckResult["unreadable"][number]): string 
     ].join("\n");
 }
 
-/** Human text: the Policies block, what could not be read, and a one-line result. */
-export function textOutput(result: CheckResult): string {
+/**
+ * Counts of a result: violations by level (one per account and policy), the accounts and providers
+ * that could not be checked (each once), compliant accounts (every policy compliant or not
+ * applicable, at least one compliant) and exempt ones.
+ */
+function counts(result: CheckResult): { mandatory: number; advisory: number; couldNotCheck: number; compliant: number; exempt: number } {
+    const all = [...result.accounts.flatMap((a) => a.results), ...result.problems.flatMap((p) => p.policies)];
+    const failed = (status: AccountStatus) => status === "violation" || status === "could-not-check";
+    return {
+        mandatory: all.filter((r) => r.status === "violation" && r.enforcementLevel === "mandatory").length,
+        advisory: all.filter((r) => r.status === "violation" && r.enforcementLevel !== "mandatory").length,
+        couldNotCheck: result.accounts.filter((a) => a.results.some((r) => r.status === "could-not-check")).length
+            + new Set(result.problems.flatMap((p) => p.providers.map((q) => q.urn))).size
+            + result.problems.filter((p) => p.providers.length === 0).length
+            + result.unreadable.length,
+        compliant: result.accounts.filter((a) => !a.results.some((r) => failed(r.status) || r.status === "exempt") && a.results.some((r) => r.status === "compliant")).length,
+        exempt: result.accounts.filter((a) => a.results.length > 0 && a.results.every((r) => r.status === "exempt")).length,
+    };
+}
+
+/** The one-line result: what happened, and the exit code. */
+export function resultLine(result: CheckResult): string {
+    const c = counts(result);
+    const verdict = result.exitCode === 1 ? "failed" : "passed";
+    const why = result.strict ? "mandatory or advisory (--strict)" : "mandatory";
+    return `Result: ${verdict} (exit ${result.exitCode}): ${result.accounts.length} account${result.accounts.length === 1 ? "" : "s"}, ${c.compliant} compliant, ${c.exempt} exempt; ${c.mandatory} mandatory violation${c.mandatory === 1 ? "" : "s"}, ${c.advisory} advisory; ${c.couldNotCheck} account${c.couldNotCheck === 1 ? "" : "s"} or provider${c.couldNotCheck === 1 ? "" : "s"} could not be checked. A run fails on a ${why} policy's violation or failure to check.`;
+}
+
+/** Human text: every account in a table, then the violations and failures, then the result. */
+export function textOutput(result: CheckResult, opts: { colour?: boolean } = {}): string {
+    const paint = (status: AccountStatus, text: string) => (opts.colour ? `${STATUS_COLOUR[status]}${text}\x1b[0m` : text);
     const out: string[] = [];
-    if (result.providers.length === 0 && result.unreadable.length === 0) {
-        out.push("No AWS providers to check: the stack state has no pulumi:providers:aws or pulumi:providers:aws-native resource.");
-    } else {
-        out.push(`Checked ${result.providers.length} AWS provider${result.providers.length === 1 ? "" : "s"}: ${result.providers.map((p) => p.name).join(", ") || "none"}.`, "");
-        out.push(policiesBlock(result.pack, result.findings.map((f) => ({
-            policyName: f.policy,
-            enforcementLevel: f.enforcementLevel,
-            severity: f.severity,
-            urn: f.urn ?? "urn:pulumi:check::aws-root-mfa::pulumi:pulumi:Stack::check",
-            message: `${f.description}\n${f.message}`,
+    const names = result.policies.map(({ policy }) => policy.name);
+    out.push(`${result.pack.name} ${result.pack.version}: ${result.accounts.length} AWS account${result.accounts.length === 1 ? "" : "s"} through ${result.providers.length} provider${result.providers.length === 1 ? "" : "s"}, ${names.length} polic${names.length === 1 ? "y" : "ies"} (${result.policies.map(({ policy, enforcementLevel }) => `${policy.name}: ${enforcementLevel}`).join(", ")}).`, "");
+    if (result.accounts.length > 0) {
+        const header = ["Account", "Partition", ...names, "Providers"];
+        const rows = result.accounts.map((a) => [
+            a.accountId,
+            a.partition,
+            ...names.map((n) => a.results.find((r) => r.policy === n)?.status),
+            a.providers.map((p) => p.name).join(", "),
+        ]);
+        const cell = (v: string | AccountStatus | undefined) => (v === undefined ? "-" : (STATUS_WORDS as Record<string, string>)[v] ?? v);
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => cell(r[i]).length)));
+        const line = (cells: Array<string | undefined>, statusColumns: boolean) => cells.map((v, i) => {
+            const text = cell(v).padEnd(i === cells.length - 1 ? 0 : widths[i]);
+            return statusColumns && i >= 2 && i < cells.length - 1 && v !== undefined ? paint(v as AccountStatus, text) : text;
+        }).join("  ").trimEnd();
+        out.push(line(header, false), ...rows.map((r) => line(r, true)), "");
+    }
+    const shown = [
+        ...result.accounts.flatMap((a) => a.results.filter((r) => r.message).map((r) => ({ r, urn: a.providers[0]?.urn }))),
+        ...result.problems.map((p) => ({ r: { ...p.policies[0], message: problemText(p) } as PolicyResult, urn: p.providers[0]?.urn })),
+    ];
+    if (shown.length > 0) {
+        const description = new Map(result.policies.map(({ policy }) => [policy.name, policy.description]));
+        out.push(policiesBlock(result.pack, shown.map(({ r, urn }) => ({
+            policyName: r.policy,
+            enforcementLevel: r.enforcementLevel,
+            severity: r.severity,
+            urn: urn ?? "urn:pulumi:check::aws-root-mfa::pulumi:pulumi:Stack::check",
+            message: `${description.get(r.policy) ?? ""}\n${r.message}`,
         }))).trimEnd(), "");
     }
     if (result.unreadable.length > 0) {
         out.push("Could not check:");
         for (const u of result.unreadable) {
-            out.push(...unreadableMessage(u).split("\n").map((line, i) => `${i === 0 ? "  - " : "    "}${line}`));
+            out.push(...unreadableMessage(u).split("\n").map((l, i) => `${i === 0 ? "  - " : "    "}${l}`));
         }
         out.push("");
     }
-    const count = (f: (x: Finding) => boolean) => result.findings.filter(f).length;
-    const failed = count((f) => f.failsClosed) + result.unreadable.length;
-    out.push(`Result: ${OUTCOME[result.exitCode]} (exit ${result.exitCode}): ${count((f) => !f.failsClosed && f.enforcementLevel === "mandatory")} mandatory violation(s), ${count((f) => !f.failsClosed && f.enforcementLevel !== "mandatory")} advisory, ${failed} could not be checked.`);
+    if (result.providers.length === 0 && result.unreadable.length === 0) {
+        out.push("No AWS provider to check.", "");
+    }
+    out.push(resultLine(result));
     return out.join("\n") + "\n";
 }
 
-/** One JSON document: the outcome, the providers, every finding. */
+/** A problem's message, with the other policies it stopped named once. */
+function problemText(p: Problem): string {
+    const others = p.policies.slice(1).map((q) => `${q.policy} (${q.enforcementLevel})`);
+    return others.length === 0 ? p.message : `${p.message}\nThe same failure stops ${others.join(", ")}.`;
+}
+
+/** One JSON document (checkResult.schema.json): every account with every policy's result. */
 export function jsonOutput(result: CheckResult): string {
+    const c = counts(result);
     return JSON.stringify({
+        schemaVersion: JSON_SCHEMA_VERSION,
         tool: result.pack,
-        outcome: OUTCOME[result.exitCode],
+        outcome: result.exitCode === 1 ? "failed" : "passed",
         exitCode: result.exitCode,
-        policies: result.policies.map(({ policy, enforcementLevel }) => ({ name: policy.name, enforcementLevel, severity: policy.severity })),
+        strict: result.strict,
+        summary: { accounts: result.accounts.length, compliantAccounts: c.compliant, exemptAccounts: c.exempt, mandatoryViolations: c.mandatory, advisoryViolations: c.advisory, couldNotCheck: c.couldNotCheck },
+        policies: result.policies.map(({ policy, enforcementLevel }) => ({ name: policy.name, enforcementLevel, ...(policy.severity ? { severity: policy.severity } : {}) })),
         providers: result.providers,
-        findings: result.findings.map((f) => ({
-            policy: f.policy,
-            enforcementLevel: f.enforcementLevel,
-            severity: f.severity,
-            failsClosed: f.failsClosed,
-            provider: f.urn && providerOf(result, f.urn),
-            description: f.description,
-            message: f.message,
-        })),
-        couldNotCheck: result.unreadable.map((u) => ({ provider: { urn: u.urn, name: u.name, type: u.type }, encryptedInputs: u.inputs, message: unreadableMessage(u) })),
+        accounts: result.accounts,
+        problems: result.problems,
+        couldNotRead: result.unreadable.map((u) => ({ provider: { urn: u.urn, name: u.name, type: u.type }, encryptedInputs: u.inputs, message: unreadableMessage(u) })),
     }, null, 2) + "\n";
 }
 
-function providerOf(result: CheckResult, urn: string): { urn: string; name: string; type: string } {
-    return result.providers.find((p) => p.urn === urn) ?? { urn, name: urn.split("::").slice(3).join("::"), type: "" };
+/** The JSON document of a command that could not run. */
+export function jsonError(version: { name: string; version: string }, message: string): string {
+    return JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, tool: version, outcome: "error", exitCode: 2, error: message }, null, 2) + "\n";
 }
 
 // GitHub code scanning's security-severity scale: critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9.
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
 
+const SARIF_KIND: Record<AccountStatus, string> = {
+    compliant: "pass",
+    violation: "fail",
+    "could-not-check": "open",
+    "not-applicable": "notApplicable",
+    exempt: "notApplicable",
+};
+
 /**
  * SARIF 2.1.0: one run, the tool's rules = the policies that ran (with their framework,
- * remediation and severity), one result per finding (level error for mandatory, warning for
- * advisory), and a failed invocation with a notification per provider that could not be read.
- * Every result points at `location`, a file in the repository (code scanning rejects results
- * without one), and names its provider as a logical location.
+ * remediation and severity), one result per account and policy — `kind` pass, fail, open (could
+ * not check) or notApplicable, `level` from the policy's enforcement level for the last two —
+ * fingerprinted by policy, partition and account (stable across runs and providers). Every result
+ * points at line 1 of `location`, a file in the repository (code scanning places results by it).
  */
 export function sarifOutput(result: CheckResult, location: string): string {
     const rules = result.policies.map(({ policy, enforcementLevel }) => ({
@@ -91,42 +176,63 @@ export function sarifOutput(result: CheckResult, location: string): string {
             ...(policy.framework && { framework: policy.framework }),
         },
     }));
-    const results = result.findings.map((f) => {
-        const provider = f.urn ? providerOf(result, f.urn) : undefined;
+    const ruleIndex = (policy: string) => Math.max(0, rules.findIndex((r) => r.id === policy));
+    const physical = { artifactLocation: { uri: location }, region: { startLine: 1 } };
+    const accountResult = (a: AccountResult, r: PolicyResult) => {
+        const failing = r.status === "violation" || r.status === "could-not-check";
         return {
-            ruleId: f.policy,
-            ruleIndex: Math.max(0, rules.findIndex((r) => r.id === f.policy)),
-            level: levelOf(f.enforcementLevel),
-            message: { text: f.message },
+            ruleId: r.policy,
+            ruleIndex: ruleIndex(r.policy),
+            kind: SARIF_KIND[r.status],
+            level: failing ? levelOf(r.enforcementLevel) : "none",
+            message: { text: r.message ?? `Account ${a.accountId} (partition ${a.partition}): ${STATUS_WORDS[r.status]}${r.evidence ? `. Evidence: ${r.evidence}` : ""}.` },
             locations: [{
-                physicalLocation: { artifactLocation: { uri: location } },
-                ...(provider && { logicalLocations: [{ name: provider.name, fullyQualifiedName: provider.urn, kind: "resource" }] }),
+                physicalLocation: physical,
+                logicalLocations: [{ name: a.accountId, fullyQualifiedName: `aws:${a.partition}:${a.accountId}`, kind: "resource" }],
             }],
-            partialFingerprints: { "awsRootMfaFinding/v1": createHash("sha256").update(`${f.policy}\n${f.urn ?? ""}\n${f.message.split("\n", 1)[0]}`).digest("hex") },
-            properties: { failsClosed: f.failsClosed, enforcementLevel: f.enforcementLevel },
+            partialFingerprints: { "awsRootMfaAccount/v1": fingerprint(r.policy, a.partition, a.accountId) },
+            properties: { accountId: a.accountId, partition: a.partition, status: r.status, enforcementLevel: r.enforcementLevel, providers: a.providers.map((p) => p.name), ...(r.evidence ? { evidence: r.evidence } : {}) },
         };
+    };
+    const problemResults = result.problems.flatMap((p) => p.policies.map((q) => ({
+        ruleId: q.policy,
+        ruleIndex: ruleIndex(q.policy),
+        kind: SARIF_KIND[q.status],
+        level: levelOf(q.enforcementLevel),
+        message: { text: p.message },
+        locations: [{
+            physicalLocation: physical,
+            ...(p.providers.length > 0 && { logicalLocations: p.providers.map((pr) => ({ name: pr.name, fullyQualifiedName: pr.urn, kind: "resource" })) }),
+        }],
+        partialFingerprints: { "awsRootMfaProvider/v1": fingerprint(q.policy, ...p.providers.map((pr) => pr.urn)) },
+        properties: { status: q.status, enforcementLevel: q.enforcementLevel },
+    })));
+    return sarifLog(result.pack, rules, [...result.accounts.flatMap((a) => a.results.map((r) => accountResult(a, r))), ...problemResults], {
+        executionSuccessful: true,
+        exitCode: result.exitCode,
+        toolExecutionNotifications: result.unreadable.map((u) => ({ level: "error", message: { text: unreadableMessage(u) } })),
     });
-    const sarif = {
+}
+
+/** The SARIF log of a command that could not run: no results, a failed invocation that says why. */
+export function sarifError(pack: { name: string; version: string }, message: string): string {
+    return sarifLog(pack, [], [], { executionSuccessful: false, exitCode: 2, toolExecutionNotifications: [{ level: "error", message: { text: message } }] });
+}
+
+function sarifLog(pack: { name: string; version: string }, rules: unknown[], results: unknown[], invocation: Record<string, unknown>): string {
+    return JSON.stringify({
         $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         version: "2.1.0",
         runs: [{
-            tool: {
-                driver: {
-                    name: result.pack.name,
-                    version: result.pack.version,
-                    semanticVersion: result.pack.version,
-                    rules,
-                },
-            },
-            invocations: [{
-                executionSuccessful: result.exitCode !== 2,
-                exitCode: result.exitCode,
-                toolExecutionNotifications: result.unreadable.map((u) => ({ level: "error", message: { text: unreadableMessage(u) } })),
-            }],
+            tool: { driver: { name: pack.name, version: pack.version, semanticVersion: pack.version, rules } },
+            invocations: [invocation],
             results,
         }],
-    };
-    return JSON.stringify(sarif, null, 2) + "\n";
+    }, null, 2) + "\n";
+}
+
+function fingerprint(...parts: string[]): string {
+    return createHash("sha256").update(parts.join("\n")).digest("hex");
 }
 
 function levelOf(enforcementLevel: string): "error" | "warning" | "note" {

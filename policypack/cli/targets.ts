@@ -4,11 +4,11 @@
  * JSON text): one for the ambient credentials, one per `--profile`, one per `--role-arn`, or the
  * AWS providers recorded in a `pulumi stack export`.
  */
-import { readFileSync } from "node:fs";
 import type { PolicyResource } from "@pulumi/policy";
 import { AWS_PROVIDER_TYPE, isAwsProviderType } from "../discover/providers";
 import { noteSecret } from "../report/secrets";
 import { CheckOptions, CliError } from "./args";
+import { STACK_STATE_LIMIT, readInput } from "./input";
 
 /** A provider whose inputs the check cannot read (encrypted secrets in a stack export). */
 export interface UnreadableProvider {
@@ -36,9 +36,10 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const ROLE_SESSION_NAME = "aws-root-mfa-check";
 
 /** The providers the options name. */
-export function checkTargets(options: CheckOptions): CheckTargets {
+export async function checkTargets(options: CheckOptions): Promise<CheckTargets> {
     if (options.stackState !== undefined) {
-        return fromStackState(options.stackState);
+        const hint = "give the file `pulumi stack export --file FILE` wrote (or `-` with the export on standard input)";
+        return fromStackState(options.stackState, await readInput(options.stackState, "--stack-state", STACK_STATE_LIMIT, hint), hint);
     }
     const resources: PolicyResource[] = [];
     for (const profile of options.profiles) {
@@ -68,24 +69,33 @@ function providerResource(name: string, props: Record<string, unknown>, urn = `u
     };
 }
 
-/** The AWS providers of a `pulumi stack export` (version 3 deployment). */
-function fromStackState(file: string): CheckTargets {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new CliError(`--stack-state ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}): give the file \`pulumi stack export --file FILE\` wrote`);
-    }
+/**
+ * The AWS providers of a `pulumi stack export`: `{"version": 3, "deployment": {"manifest": …,
+ * "resources": […]}}`. Anything else — another JSON file, an export of another version, a
+ * deployment without a manifest — is refused, as is an export with no AWS provider: a check that
+ * checked nothing must not pass.
+ */
+function fromStackState(file: string, text: string, hint: string): CheckTargets {
+    const refuse = (why: string) => new CliError(`--stack-state ${file} ${why}; ${hint}`);
     let state: unknown;
     try {
         state = JSON.parse(text);
     } catch {
-        throw new CliError(`--stack-state ${file} is not JSON: give the file \`pulumi stack export --file FILE\` wrote`);
+        throw refuse("is not JSON");
     }
-    const deployment = isObject(state) && isObject(state.deployment) ? state.deployment : state;
-    const list = isObject(deployment) ? deployment.resources : undefined;
-    if (!isObject(deployment) || (list !== undefined && !Array.isArray(list))) {
-        throw new CliError(`--stack-state ${file} is not a stack export: expected {"deployment": {"resources": [...]}} as \`pulumi stack export\` writes it`);
+    if (!isObject(state) || !("version" in state) || !("deployment" in state)) {
+        throw refuse("is not a stack export: it has no \"version\" and \"deployment\"");
+    }
+    if (state.version !== 3) {
+        throw refuse(`is a stack export of version ${JSON.stringify(state.version)}, and only version 3 (what \`pulumi stack export\` writes today) is read`);
+    }
+    const deployment = state.deployment;
+    if (!isObject(deployment) || !isObject(deployment.manifest)) {
+        throw refuse("is not a stack export: its deployment has no manifest");
+    }
+    const list = deployment.resources;
+    if (list !== undefined && !Array.isArray(list)) {
+        throw refuse("is not a stack export: its deployment's resources are not a list");
     }
     const targets: CheckTargets = { resources: [], secrets: new Set(), unreadable: [] };
     for (const r of (list ?? []) as unknown[]) {
@@ -100,6 +110,9 @@ function fromStackState(file: string): CheckTargets {
         } else {
             targets.resources.push(providerResource(name, props as Record<string, unknown>, r.urn, r.type));
         }
+    }
+    if (targets.resources.length === 0 && targets.unreadable.length === 0) {
+        throw refuse(`has no AWS provider (no pulumi:providers:aws or pulumi:providers:aws-native resource among its ${(list ?? []).length} resources), so nothing would be checked`);
     }
     return targets;
 }
