@@ -99,8 +99,17 @@ export class Project {
 
     /** Runs `pulumi <args>` in the program directory (asynchronously: the fake endpoint lives in this process). */
     run(args: string[]): Promise<CliResult> {
+        return this.spawned("pulumi", [...args, "--non-interactive"]);
+    }
+
+    /** Runs the pack's own `aws-root-mfa <args>` (the compiled bin) with the same environment as `pulumi`. */
+    runCheck(args: string[]): Promise<CliResult> {
+        return this.spawned(process.execPath, [path.resolve(__dirname, "..", "..", "bin", "cli", "main.js"), ...args]);
+    }
+
+    private spawned(file: string, args: string[]): Promise<CliResult> {
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.programDir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(file, args, { cwd: this.programDir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (d) => (stdout += d));

@@ -70,6 +70,7 @@ describe("the pack under the real Pulumi CLI", function () {
         assert.match(out, /\[mandatory\]\s+\[severity: critical\]\s+aws-root-mfa-enabled/);
         assert.match(out, new RegExp(`Account ${accounts.legacy} \\(partition aws\\): root MFA is not enabled and the root user has a password\\.`));
         assert.match(out, /Targeted by: provider "legacy"/);
+        assert.doesNotMatch(out, /aws-root-mfa-before-deploy/, `the update-only gate is silent in preview:\n${out}`);
         for (const ok of [accounts.home, accounts.viaDefault, accounts.prod]) {
             assert.doesNotMatch(out, new RegExp(`Account ${ok}`), `compliant account ${ok} reported`);
         }
@@ -104,6 +105,33 @@ describe("the pack under the real Pulumi CLI", function () {
         assert.match(out, /aws-root-mfa-enabled/);
         assert.match(out, /timeoutSeconds: Must be greater than or equal to 1/);
         assert.doesNotMatch(out, /\[mandatory\]/, "the pack must not have run");
+    });
+
+    describe("aws-root-mfa check --config accepts and rejects exactly the files pulumi preview --policy-pack-config does", () => {
+        const cases: Array<[string, (base: Record<string, Record<string, unknown>>) => unknown]> = [
+            ["the trusting config as it is", (base) => base],
+            ["a property the schema does not declare", (base) => ({ ...base, "aws-root-mfa-enabled": { ...base["aws-root-mfa-enabled"], notARealSetting: 1 } })],
+            ["an entry for a policy the pack does not have", (base) => ({ ...base, "not-a-policy": { enforcementLevel: "mandatory" } })],
+            ["an \"all\" enforcement level", (base) => ({ all: "advisory", ...base })],
+            ["timeoutSeconds 0 (below the minimum)", (base) => ({ ...base, "aws-root-mfa-enabled": { ...base["aws-root-mfa-enabled"], timeoutSeconds: 0 } })],
+            ["concurrency 1.5 (not an integer)", (base) => ({ ...base, "aws-root-credentials-centralized": { ...base["aws-root-credentials-centralized"], concurrency: 1.5 } })],
+            ["an enforcement level that does not exist", (base) => ({ ...base, "aws-root-mfa-enabled": { ...base["aws-root-mfa-enabled"], enforcementLevel: "sometimes" } })],
+            ["an exemption whose account id is not 12 digits", (base) => ({ ...base, "aws-root-mfa-enabled": { ...base["aws-root-mfa-enabled"], exemptions: [{ accountId: "123", reason: "x" }] } })],
+        ];
+        for (const [what, make] of cases) {
+            it(what, async () => {
+                fake.setSummary(accounts.legacy, COMPLIANT);
+                const file = project.writeConfig(`parity-${cases.findIndex((c) => c[0] === what)}.json`, make(policyConfig(fake) as Record<string, Record<string, unknown>>));
+                const preview = await project.run(["preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", file]);
+                const check = await project.runCheck(["check", "--config", file]);
+                // Every account is compliant: a file that is accepted lets both pass.
+                const previewAccepted = preview.status === 0;
+                const checkAccepted = check.status === 0;
+                assert.ok(previewAccepted || /Must be|must be|is not a valid enforcement level|Does not match pattern|Invalid type/i.test(output(preview)), `preview failed for another reason:\n${output(preview)}`);
+                assert.ok(checkAccepted || check.status === 2, `check failed for another reason:\n${output(check)}`);
+                assert.equal(checkAccepted, previewAccepted, `pulumi preview ${previewAccepted ? "accepted" : "rejected"} it, aws-root-mfa check ${checkAccepted ? "accepted" : "rejected"} it\n--- preview\n${output(preview)}\n--- check\n${output(check)}`);
+            });
+        }
     });
 
     it("pulumi policy analyze reports the account over the saved state, with no program or provider", async () => {
