@@ -1,7 +1,7 @@
 /**
  * The example program and its policy config, end to end: examples/index.ts runs under the
  * @pulumi/pulumi runtime mocks (its providers' inputs exactly as @pulumi/aws and @pulumi/aws-native
- * send them), and the pack checks those providers with examples/policy-config.json: the exempt
+ * send them), and the pack checks those providers with examples/policy-config.reference.json: the exempt
  * account is skipped, posture is read through the audit role, the organization's features through
  * the organization role, and the two accounts without root MFA are reported.
  */
@@ -15,7 +15,7 @@ import { World, diagnosticsOf, startWorld, stopWorld } from "../support/world";
 
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
 const NONCOMPLIANT = { AccountMFAEnabled: 0, AccountPasswordPresent: 1 };
-// The accounts examples/policy-config.json and Pulumi.dev.yaml name.
+// The accounts examples/policy-config.reference.json and Pulumi.dev.yaml name.
 const ORGANIZATION = { id: "o-exampleorg1", management: "111111111111" };
 const PROD = "222222222222";
 const DATA = "444444444444";
@@ -66,7 +66,7 @@ describe("examples/ end to end", function () {
         const providers = [defaultProvider, ...await exampleProviders(roles)];
         const resources = [...providers, ...providers.map((p) => resourceUsing(p, `${p.name}-bucket`))];
 
-        const example = JSON.parse(readFileSync(path.join(EXAMPLES, "policy-config.json"), "utf8")) as PolicyPackConfig;
+        const example = JSON.parse(readFileSync(path.join(EXAMPLES, "policy-config.reference.json"), "utf8")) as PolicyPackConfig;
         // The example trusts no endpoint override; this test's AWS is the local endpoint.
         const config = Object.fromEntries(Object.entries(example).map(([name, entry]) => [name, { ...entry, trustedEndpoints: [fake.url] }]));
         await world.pack.configureStack();
