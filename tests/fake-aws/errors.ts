@@ -1,3 +1,5 @@
+import type { Params } from "./operation";
+
 /**
  * Wire protocol of a request: AWS Query (IAM, STS), JSON 1.1 (Organizations), REST-JSON (the
  * SSO portal) or the container credentials endpoint's plain JSON.
@@ -9,8 +11,11 @@ export type Protocol = "query" | "json" | "restJson" | "container";
  * `<Code>`) or as a JSON body with `__type` and `x-amzn-errortype`.
  */
 export class AwsError extends Error {
-    /** @param code Wire error code, e.g. `AccessDenied` or `AWSOrganizationsNotInUseException`. */
-    constructor(readonly code: string, message: string, readonly status = 400) {
+    /**
+     * @param code Wire error code, e.g. `AccessDenied` or `AWSOrganizationsNotInUseException`.
+     * @param details Further members of a JSON error body, e.g. Organizations' `{ Reason: "INVALID_NEXT_TOKEN" }`.
+     */
+    constructor(readonly code: string, message: string, readonly status = 400, readonly details: Readonly<Record<string, string>> = {}) {
         super(message);
         this.name = code;
     }
@@ -97,4 +102,13 @@ export function commonError(kind: CommonErrorKind, protocol: Protocol, message?:
 /** AWS's wording for an IAM policy denial of `action` (e.g. `iam:GetAccountSummary`). */
 export function notAuthorizedMessage(principalArn: string, action: string, resource = "*"): string {
     return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}`;
+}
+
+/** The parameter's value; ValidationError, as AWS words it, when it is missing or empty. `member` is its name in the message. */
+export function requiredParam(params: Params, name: string, member: string): string {
+    const value = params[name];
+    if (value === undefined || value === "") {
+        throw new AwsError("ValidationError", `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    }
+    return value;
 }

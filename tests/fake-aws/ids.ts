@@ -35,3 +35,13 @@ export function newSessionToken(): string {
 export function newRequestId(): string {
     return randomUUID();
 }
+
+/** A signing certificate id (IAM's are 24–128 word characters). */
+export function newCertificateId(): string {
+    return randomUpperAlnum(32);
+}
+
+/** The serial number of a hardware TOTP token: `GAHT` and 8 digits, as on the tokens sold for AWS. */
+export function newHardwareMfaSerial(): string {
+    return `GAHT${String(randomInt(100_000_000)).padStart(8, "0")}`;
+}

@@ -14,7 +14,10 @@
  *
  * It also serves IAM Identity Center's GetRoleCredentials (`addSsoAccessToken`, and
  * `ssoProfileFiles` for an SSO profile on disk) and container credentials endpoints
- * (`addContainerCredentials` → `AWS_CONTAINER_CREDENTIALS_FULL_URI`).
+ * (`addContainerCredentials` → `AWS_CONTAINER_CREDENTIALS_FULL_URI`), and centralized root
+ * access: organizations:ListAccounts, sts:AssumeRoot sessions limited by their root-task policy,
+ * the root user's credentials they list and delete (kept in step with GetAccountSummary), and
+ * iam:EnableOrganizationsRootCredentialsManagement / EnableOrganizationsRootSessions.
  */
 export { FakeAws, type FakeCall } from "./server";
 export { ssoProfileFiles, type SsoProfileFiles, type SsoProfileOptions } from "./sso";
@@ -32,6 +35,7 @@ export {
     type Partition,
     type Principal,
 } from "./state";
+export type { RootTaskPolicy } from "./rootTasks";
 export type { FaultKind, FaultSpec } from "./faults";
 export type { ServiceName } from "./operation";
 export { AwsError } from "./errors";

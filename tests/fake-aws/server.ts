@@ -9,6 +9,7 @@ import { newRequestId } from "./ids";
 import type { Operation, Params, ServiceName } from "./operation";
 import { JSON_CONTENT_TYPE, ORGANIZATIONS_OPERATIONS, ORGANIZATIONS_TARGET_PREFIX, jsonErrorBody, parseJsonParams } from "./organizations";
 import { QUERY_CONTENT_TYPE, QUERY_SERVICES, parseQueryParams, queryErrorResponse, queryResponse, type QueryService } from "./query";
+import { rootTaskDenial } from "./rootTasks";
 import { headerValue, parseAuthorization, type SigV4Authorization, type SignedRequest } from "./sigv4";
 import { SSO_CREDENTIALS_PATH, SSO_TOKEN_HEADER, getRoleCredentials } from "./sso";
 import { FakeAwsState, type FakeContainerOptions, type Principal } from "./state";
@@ -232,7 +233,7 @@ export class FakeAws extends FakeAwsState {
         res.writeHead(reply.status, headers).end(reply.body);
     }
 
-    /** Authenticates, logs, applies latency/faults/denials and runs the operation. Undefined = never answer. */
+    /** Authenticates, logs, applies latency/faults/denials (deny(), AssumeRoot task policies) and runs the operation. Undefined = never answer. */
     private async process(request: SignedRequest, requestId: string): Promise<Reply | undefined> {
         const protocol = protocolOf(request);
         let queryService: QueryService | undefined;
@@ -267,11 +268,13 @@ export class FakeAws extends FakeAwsState {
                     throw new AwsError(fault.code ?? "", fault.message ?? "", fault.status ?? 400);
             }
             if (caller && this.isDenied(caller.accountId, `${route.service}:${route.action}`)) throw accessDenied(protocol, route, caller);
+            const taskDenial = caller && rootTaskDenial(caller, `${route.service}:${route.action}`, route.params);
+            if (taskDenial) throw commonError("accessDenied", protocol, taskDenial);
             const body = route.execute(this, caller, requestId);
             reply = { status: 200, contentType: CONTENT_TYPES[protocol], body };
         } catch (e) {
             let error = e instanceof AwsError ? e : commonError("internal", protocol, e instanceof Error ? e.message : String(e));
-            if (this.echoing) error = new AwsError(error.code, `${error.message} (request: ${echo})`, error.status);
+            if (this.echoing) error = new AwsError(error.code, `${error.message} (request: ${echo})`, error.status, error.details);
             reply = errorReply(protocol, error, queryService, requestId);
         }
         if (fault?.kind === "malformed") {

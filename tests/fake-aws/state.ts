@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { newAccessKeyId, newSecretAccessKey, newSessionToken, newUniqueId } from "./ids";
+import { newAccessKeyId, newCertificateId, newHardwareMfaSerial, newSecretAccessKey, newSessionToken, newUniqueId } from "./ids";
+import type { RootTaskPolicy } from "./rootTasks";
 
 /** AWS partition of an account; it appears in every ARN. */
 export type Partition = "aws" | "aws-us-gov" | "aws-cn";
@@ -19,6 +20,8 @@ export interface FakeOrganization {
     rootSessions?: boolean;
     /** Member accounts registered as IAM delegated administrators. */
     iamDelegatedAdministrators?: string[];
+    /** Member accounts registered as delegated administrators for other services (they may call ListAccounts). */
+    delegatedAdministrators?: string[];
 }
 
 /** An AWS account. */
@@ -29,13 +32,18 @@ export interface FakeAccountSpec {
     partition?: Partition;
     /**
      * IAM GetAccountSummary SummaryMap entries, merged over {@link DEFAULT_SUMMARY}.
-     * A key set to `undefined` is omitted from the response.
+     * A key set to `undefined` is omitted from the response. The root user gets the
+     * credentials the root entries report (see {@link FakeAwsState.setSummary}).
      */
     summary?: Record<string, number | undefined>;
     /** Organization the account belongs to. */
     organizationId?: string;
     /** A virtual MFA device assigned to the root user (`arn:<p>:iam::<id>:root`). */
     rootVirtualMfa?: boolean;
+    /** Account name in Organizations; default `account-<id>`. */
+    name?: string;
+    /** Root user email address in Organizations; default `management+<id>@example.com` for a management account, else `member+<id>@example.com`. */
+    email?: string;
 }
 
 /** Who may assume a role, and how. */
@@ -94,10 +102,15 @@ export interface FakeCredentials {
 export interface Principal {
     accountId: string;
     partition: Partition;
-    /** `arn:<p>:iam::<acct>:user/<name>` or `arn:<p>:sts::<acct>:assumed-role/<role>/<session>`. */
+    /**
+     * `arn:<p>:iam::<acct>:user/<name>`, `arn:<p>:sts::<acct>:assumed-role/<role>/<session>`, or
+     * `arn:<p>:iam::<acct>:root` for an AssumeRoot session.
+     */
     arn: string;
-    /** GetCallerIdentity UserId: `AIDA…` for users, `AROA…:<session>` for assumed roles. */
+    /** GetCallerIdentity UserId: `AIDA…` for users, `AROA…:<session>` for assumed roles, the account id for root. */
     userId: string;
+    /** An AssumeRoot session's task policy, which denies it every other action. */
+    rootTask?: RootTaskPolicy;
 }
 
 /** A stored access key with the principal it authenticates. */
@@ -120,15 +133,44 @@ export interface MfaDeviceRecord {
     enableDate?: Date;
 }
 
+/** A root user access key or signing certificate (always `Active`). */
+export interface RootKeyRecord {
+    /** The access key id or certificate id. */
+    id: string;
+    /** CreateDate of a key, UploadDate of a certificate. */
+    createDate: Date;
+}
+
+/** A root MFA device as ListMFADevices lists it. */
+export interface RootMfaDevice {
+    serialNumber: string;
+    enableDate: Date;
+}
+
+/**
+ * The root user's long-term credentials. Its virtual MFA devices are those of
+ * {@link AccountRecord.mfaDevices} assigned to the root user; `hardwareMfaDevices` are the others.
+ */
+export interface RootCredentialsRecord {
+    /** When the root password was set; undefined: no password. */
+    passwordCreateDate?: Date;
+    accessKeys: Map<string, RootKeyRecord>;
+    signingCertificates: Map<string, RootKeyRecord>;
+    hardwareMfaDevices: Map<string, RootMfaDevice>;
+}
+
 /** An account with its mutable IAM state. */
 export interface AccountRecord {
     id: string;
     partition: Partition;
+    name?: string;
+    email?: string;
     /** SummaryMap in response order. */
     summary: Map<string, number>;
     organizationId?: string;
     createDate: Date;
     mfaDevices: MfaDeviceRecord[];
+    root: RootCredentialsRecord;
 }
 
 /** An IAM role. */
@@ -170,6 +212,19 @@ export const DEFAULT_SUMMARY: Readonly<Record<string, number>> = {
     Users: 0,
 };
 
+/** The SummaryMap entries that report the root user's credentials: 1 when it has some of the kind, else 0. */
+type RootSummaryKey = "AccountPasswordPresent" | "AccountAccessKeysPresent" | "AccountSigningCertificatesPresent" | "AccountMFAEnabled";
+
+const ROOT_SUMMARY_KEYS: ReadonlySet<string> = new Set<RootSummaryKey>([
+    "AccountPasswordPresent",
+    "AccountAccessKeysPresent",
+    "AccountSigningCertificatesPresent",
+    "AccountMFAEnabled",
+]);
+
+/** IAM quota: access keys, and signing certificates, per user (the root user included). */
+const MAX_ROOT_KEYS = 2;
+
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
@@ -181,6 +236,8 @@ export class FakeAwsState {
     private readonly accounts = new Map<string, AccountRecord>();
     private readonly organizations = new Map<string, OrganizationRecord>();
     private readonly organizationByManagement = new Map<string, string>();
+    /** Each organization's accounts in joining order, so ListAccounts pages by offset. */
+    private readonly organizationMembers = new Map<string, AccountRecord[]>();
     private readonly credentials = new Map<string, CredentialRecord>();
     private readonly users = new Map<string, UserRecord>();
     private readonly roles = new Map<string, RoleRecord>();
@@ -197,28 +254,46 @@ export class FakeAwsState {
         const account: AccountRecord = {
             id: spec.id,
             partition: spec.partition ?? "aws",
-            summary: new Map(Object.entries(DEFAULT_SUMMARY)),
+            name: spec.name,
+            email: spec.email,
+            summary: new Map(),
             organizationId: spec.organizationId,
             createDate: new Date(),
             mfaDevices: [],
+            root: { accessKeys: new Map(), signingCertificates: new Map(), hardwareMfaDevices: new Map() },
         };
         this.accounts.set(spec.id, account);
-        this.setSummary(spec.id, spec.summary ?? {});
         if (spec.rootVirtualMfa) {
             account.mfaDevices.push({
                 serialNumber: `arn:${account.partition}:iam::${spec.id}:mfa/root-account-mfa-device`,
-                user: { arn: `arn:${account.partition}:iam::${spec.id}:root`, userId: spec.id, createDate: account.createDate },
+                user: { arn: rootArn(account), userId: spec.id, createDate: account.createDate },
                 enableDate: new Date(),
             });
         }
+        // After the virtual device: with it, AccountMFAEnabled 1 needs no hardware device.
+        this.setSummary(spec.id, { ...DEFAULT_SUMMARY, ...spec.summary });
+        const organizationId = spec.organizationId ?? this.organizationByManagement.get(spec.id);
+        if (organizationId !== undefined) this.join(organizationId, account);
     }
 
-    /** Merges SummaryMap entries into an account's; `undefined` removes the key from responses. */
+    /**
+     * Merges SummaryMap entries into an account's; `undefined` removes the key from responses.
+     * A root entry set to a number also gives the root user matching credentials:
+     * AccountPasswordPresent > 0 a password (else none); AccountAccessKeysPresent and
+     * AccountSigningCertificatesPresent that many access keys / signing certificates (at most 2);
+     * AccountMFAEnabled > 0 a hardware MFA device unless it has an MFA device, 0 no hardware device
+     * (virtual devices stay as they are, see {@link addVirtualMfaDevice}). Changes through the API
+     * (DeleteAccessKey, …) set the entry back to 0 or 1, as AWS reports them.
+     */
     setSummary(accountId: string, partial: Record<string, number | undefined>): void {
-        const summary = this.requireAccount(accountId).summary;
+        const account = this.requireAccount(accountId);
         for (const [key, value] of Object.entries(partial)) {
-            if (value === undefined) summary.delete(key);
-            else summary.set(key, value);
+            if (value === undefined) {
+                account.summary.delete(key);
+                continue;
+            }
+            account.summary.set(key, value);
+            if (ROOT_SUMMARY_KEYS.has(key)) alignRootCredentials(account, key as RootSummaryKey, value);
         }
     }
 
@@ -237,8 +312,16 @@ export class FakeAwsState {
             rootCredentialsManagement: org.rootCredentialsManagement ?? false,
             rootSessions: org.rootSessions ?? false,
             iamDelegatedAdministrators: [...(org.iamDelegatedAdministrators ?? [])],
+            delegatedAdministrators: [...(org.delegatedAdministrators ?? [])],
         });
         this.organizationByManagement.set(org.managementAccountId, org.id);
+        const management = this.accounts.get(org.managementAccountId);
+        if (management && management.organizationId === undefined) this.join(org.id, management);
+    }
+
+    /** The organization's accounts (management account included) that exist here, in joining order. O(1). */
+    organizationAccounts(organizationId: string): readonly AccountRecord[] {
+        return this.organizationMembers.get(organizationId) ?? [];
     }
 
     /** Creates an IAM user with an access key; `name` defaults to `user-<n>`. */
@@ -286,7 +369,7 @@ export class FakeAwsState {
         const serialNumber = `arn:${account.partition}:iam::${accountId}:mfa/${opts.name ?? `device-${++this.deviceSerial}`}`;
         let device: MfaDeviceRecord = { serialNumber };
         if (opts.root) {
-            device = { serialNumber, user: { arn: `arn:${account.partition}:iam::${accountId}:root`, userId: accountId, createDate: account.createDate }, enableDate: new Date() };
+            device = { serialNumber, user: { arn: rootArn(account), userId: accountId, createDate: account.createDate }, enableDate: new Date() };
         } else if (opts.userName !== undefined) {
             const user = this.users.get(`${accountId}/${opts.userName}`);
             if (!user) throw new Error(`no user ${opts.userName} in ${accountId}`);
@@ -406,11 +489,76 @@ export class FakeAwsState {
         return record;
     }
 
+    /**
+     * Issues AssumeRoot credentials: the account's root user (`arn:<p>:iam::<acct>:root`),
+     * limited by `task`, valid for `durationSeconds` (0: already expired).
+     */
+    issueRootSession(account: AccountRecord, task: RootTaskPolicy, durationSeconds: number): CredentialRecord {
+        const record: CredentialRecord = {
+            accessKeyId: newAccessKeyId("ASIA"),
+            secretAccessKey: newSecretAccessKey(),
+            sessionToken: newSessionToken(),
+            expiration: new Date(Date.now() + durationSeconds * 1000),
+            principal: { accountId: account.id, partition: account.partition, arn: rootArn(account), userId: account.id, rootTask: task },
+        };
+        this.credentials.set(record.accessKeyId, record);
+        return record;
+    }
+
+    /** The root user's MFA devices: virtual ones assigned to it, then hardware ones. */
+    rootMfaDevices(account: AccountRecord): RootMfaDevice[] {
+        const arn = rootArn(account);
+        const virtual = account.mfaDevices
+            .filter((d) => d.user?.arn === arn)
+            .map((d) => ({ serialNumber: d.serialNumber, enableDate: d.enableDate ?? account.createDate }));
+        return [...virtual, ...account.root.hardwareMfaDevices.values()];
+    }
+
+    /** Deletes the root password (DeleteLoginProfile); false when there is none. */
+    deleteRootPassword(account: AccountRecord): boolean {
+        if (account.root.passwordCreateDate === undefined) return false;
+        account.root.passwordCreateDate = undefined;
+        reportRootCredentials(account, "AccountPasswordPresent");
+        return true;
+    }
+
+    /** Deletes a root access key; false when the root user has no key with this id. */
+    deleteRootAccessKey(account: AccountRecord, accessKeyId: string): boolean {
+        if (!account.root.accessKeys.delete(accessKeyId)) return false;
+        reportRootCredentials(account, "AccountAccessKeysPresent");
+        return true;
+    }
+
+    /** Deletes a root signing certificate; false when the root user has none with this id. */
+    deleteRootSigningCertificate(account: AccountRecord, certificateId: string): boolean {
+        if (!account.root.signingCertificates.delete(certificateId)) return false;
+        reportRootCredentials(account, "AccountSigningCertificatesPresent");
+        return true;
+    }
+
+    /**
+     * Deactivates a root MFA device: a virtual one becomes unassigned (ListVirtualMFADevices
+     * still lists it), a hardware one is gone. False when the root user has no such device.
+     */
+    deactivateRootMfaDevice(account: AccountRecord, serialNumber: string): boolean {
+        const arn = rootArn(account);
+        const virtual = account.mfaDevices.find((d) => d.serialNumber === serialNumber && d.user?.arn === arn);
+        if (virtual) {
+            virtual.user = undefined;
+            virtual.enableDate = undefined;
+        } else if (!account.root.hardwareMfaDevices.delete(serialNumber)) {
+            return false;
+        }
+        reportRootCredentials(account, "AccountMFAEnabled");
+        return true;
+    }
+
     /** Forgets all accounts, organizations, principals, roles and denials. */
     protected clearState(): void {
         this.accounts.clear();
         this.organizations.clear();
         this.organizationByManagement.clear();
+        this.organizationMembers.clear();
         this.credentials.clear();
         this.users.clear();
         this.roles.clear();
@@ -450,8 +598,73 @@ export class FakeAwsState {
         if (!account) throw new Error(`unknown account ${accountId}; call addAccount first`);
         return account;
     }
+
+    private join(organizationId: string, account: AccountRecord): void {
+        const members = this.organizationMembers.get(organizationId);
+        if (members) members.push(account);
+        else this.organizationMembers.set(organizationId, [account]);
+    }
 }
 
 function ssoGrantKey(accountId: string, roleName: string): string {
     return `${accountId}/${roleName}`;
+}
+
+/** `arn:<p>:iam::<acct>:root`. */
+function rootArn(account: AccountRecord): string {
+    return `arn:${account.partition}:iam::${account.id}:root`;
+}
+
+/** Gives the root user the credentials a SummaryMap entry reports (see {@link FakeAwsState.setSummary}). */
+function alignRootCredentials(account: AccountRecord, key: RootSummaryKey, value: number): void {
+    const root = account.root;
+    const count = Math.min(MAX_ROOT_KEYS, Math.max(0, Math.ceil(value)));
+    switch (key) {
+        case "AccountPasswordPresent":
+            root.passwordCreateDate = value > 0 ? (root.passwordCreateDate ?? new Date()) : undefined;
+            break;
+        case "AccountAccessKeysPresent":
+            resize(root.accessKeys, count, () => newAccessKeyId("AKIA"));
+            break;
+        case "AccountSigningCertificatesPresent":
+            resize(root.signingCertificates, count, newCertificateId);
+            break;
+        case "AccountMFAEnabled":
+            if (value <= 0) {
+                root.hardwareMfaDevices.clear();
+            } else if (!hasRootCredentials(account, "AccountMFAEnabled")) {
+                const serialNumber = newHardwareMfaSerial();
+                root.hardwareMfaDevices.set(serialNumber, { serialNumber, enableDate: new Date() });
+            }
+            break;
+    }
+}
+
+/** Adds keys (ids from `newId`) or drops the newest until there are `count`. */
+function resize(keys: Map<string, RootKeyRecord>, count: number, newId: () => string): void {
+    while (keys.size > count) keys.delete([...keys.keys()][keys.size - 1]);
+    while (keys.size < count) {
+        const id = newId();
+        keys.set(id, { id, createDate: new Date() });
+    }
+}
+
+/** Writes whether the root user has credentials of `key`'s kind (1/0) into the SummaryMap, unless the entry was removed. */
+function reportRootCredentials(account: AccountRecord, key: RootSummaryKey): void {
+    if (account.summary.has(key)) account.summary.set(key, hasRootCredentials(account, key) ? 1 : 0);
+}
+
+/** Whether the root user has credentials of the kind `key` reports. */
+function hasRootCredentials(account: AccountRecord, key: RootSummaryKey): boolean {
+    const root = account.root;
+    switch (key) {
+        case "AccountPasswordPresent":
+            return root.passwordCreateDate !== undefined;
+        case "AccountAccessKeysPresent":
+            return root.accessKeys.size > 0;
+        case "AccountSigningCertificatesPresent":
+            return root.signingCertificates.size > 0;
+        case "AccountMFAEnabled":
+            return root.hardwareMfaDevices.size > 0 || account.mfaDevices.some((d) => d.user?.arn === rootArn(account));
+    }
 }
