@@ -18,17 +18,20 @@ export interface TestCertificates {
     remove(): void;
 }
 
-/** Makes a CA and a 127.0.0.1 server certificate (EC P-256, valid two days). Needs `openssl`. */
-export function makeTestCertificates(): TestCertificates {
-    const dir = mkdtempSync(path.join(tmpdir(), "aws-root-mfa-ca-"));
+/**
+ * Makes a CA and a server certificate it issues for `subjectAltName` (default: IP 127.0.0.1), EC
+ * P-256, valid two days, in a temporary folder named with `prefix`. Needs `openssl`.
+ */
+export function makeTestCertificates(subjectAltName = "IP:127.0.0.1", prefix = "aws-root-mfa-ca-"): TestCertificates {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
     const remove = () => rmSync(dir, { recursive: true, force: true });
     try {
         const file = (name: string) => path.join(dir, name);
         const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", file("ca.key"), "-out", file("ca.pem"), "-days", "2", "-subj", "/CN=aws-root-mfa test CA",
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", file("ca.key"), "-out", file("ca.pem"), "-days", "2", "-subj", `/CN=aws-root-mfa ${prefix} CA`,
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", file("leaf.key"), "-out", file("leaf.csr"), "-subj", "/CN=127.0.0.1");
-        writeFileSync(file("leaf.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        writeFileSync(file("leaf.ext"), `subjectAltName=${subjectAltName}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
         openssl("x509", "-req", "-in", file("leaf.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-out", file("leaf.pem"), "-days", "2", "-extfile", file("leaf.ext"));
         // The CA's key is not needed again: nothing else can be signed with it.
         rmSync(file("ca.key"));

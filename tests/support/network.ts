@@ -6,13 +6,10 @@
  * credentials, a compliant root user), as an endpoint, a credentials server, or a proxy that
  * intercepts TLS with its own CA or forges answers to CONNECT.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { IncomingMessage, Server, ServerResponse, createServer, request as httpRequest } from "node:http";
 import { AddressInfo, Socket, connect } from "node:net";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { makeTestCertificates } from "../fake-aws/tls";
 import { Server as TlsServer, TLSSocket, createServer as createTlsServer } from "node:tls";
 
 /** How the proxy answers. */
@@ -56,7 +53,7 @@ export async function startProxy(mode: ProxyMode = "forward", auth?: { user: str
     const tunnels: number[] = [];
     const connections: number[] = [];
     const sockets = new Set<Socket>();
-    const inspecting = typeof mode === "object" && mode.inspect === true ? makeCertificates("IP:127.0.0.1", "aws-root-mfa-inspect-") : undefined;
+    const inspecting = typeof mode === "object" && mode.inspect === true ? makeTestCertificates("IP:127.0.0.1", "aws-root-mfa-inspect-") : undefined;
     const page = (res: ServerResponse, status: number) => res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(BLOCK_PAGE);
     // Inside the TLS an inspecting proxy terminates: every request gets the block page.
     const inside: Server = createServer((req, res) => {
@@ -158,38 +155,6 @@ export async function startProxy(mode: ProxyMode = "forward", auth?: { user: str
     };
 }
 
-/** A certificate authority made by a test, and a server certificate it issued. */
-interface TestCertificates {
-    /** The CA's certificate (PEM). */
-    caFile: string;
-    key: Buffer;
-    cert: Buffer;
-    /** Removes the files. */
-    remove(): void;
-}
-
-/**
- * Makes a CA and a server certificate it signs for `subjectAltName` (openssl, offline, EC P-256,
- * valid two days), in a temporary folder that remove() deletes.
- */
-function makeCertificates(subjectAltName: string, prefix: string): TestCertificates {
-    const dir = mkdtempSync(path.join(tmpdir(), prefix));
-    const remove = () => rmSync(dir, { recursive: true, force: true });
-    try {
-        const file = (name: string) => path.join(dir, name);
-        const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", file("ca.key"), "-out", file("ca.pem"), "-days", "2", "-subj", `/CN=aws-root-mfa ${prefix} CA`,
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", file("leaf.key"), "-out", file("leaf.csr"), "-subj", "/CN=127.0.0.1");
-        writeFileSync(file("leaf.ext"), `subjectAltName=${subjectAltName}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-        openssl("x509", "-req", "-in", file("leaf.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-out", file("leaf.pem"), "-days", "2", "-extfile", file("leaf.ext"));
-        return { caFile: file("ca.pem"), key: readFileSync(file("leaf.key")), cert: readFileSync(file("leaf.pem")), remove };
-    } catch (e) {
-        remove();
-        throw e;
-    }
-}
-
 /** A TLS front of a local http endpoint, with its own certificate authority. */
 export interface TlsFront {
     /** `https://127.0.0.1:<port>`. */
@@ -209,7 +174,7 @@ export interface TlsFront {
  * made here (openssl, offline). The CA's files live in a temporary folder removed by close().
  */
 export async function startTlsFront(upstreamPort: number): Promise<TlsFront> {
-    const certificates = makeCertificates("IP:127.0.0.1", "aws-root-mfa-tls-");
+    const certificates = makeTestCertificates("IP:127.0.0.1", "aws-root-mfa-tls-");
     try {
         const sockets = new Set<Socket>();
         const peers: number[] = [];
@@ -393,7 +358,7 @@ function forgedForEveryAction(liar: Liar): string {
 
 /** Starts a {@link Liar} on 127.0.0.1; `connect` decides how it answers CONNECT. */
 export async function startLiar(opts: { connect?: LiarConnectMode } = {}): Promise<Liar> {
-    const certificates = opts.connect === "intercept" ? makeCertificates("IP:127.0.0.1,DNS:localhost,DNS:*.amazonaws.com,DNS:*.us-east-1.amazonaws.com", "aws-root-mfa-intercept-") : undefined;
+    const certificates = opts.connect === "intercept" ? makeTestCertificates("IP:127.0.0.1,DNS:localhost,DNS:*.amazonaws.com,DNS:*.us-east-1.amazonaws.com", "aws-root-mfa-intercept-") : undefined;
     const liar: Liar = {
         url: "",
         port: 0,
