@@ -20,10 +20,32 @@ export interface CheckOptions {
     sarifLocation: string;
     /** Advisory policies fail the run too. */
     strict: boolean;
+    /** Every account of the organization the ambient credentials manage. */
+    organization: boolean;
+    /** With `organization`: read each member through this role instead of sts:AssumeRoot. */
+    memberRole?: string;
+    /** Also write the self-contained HTML page here. */
+    html?: string;
 }
 
-/** The parsed command line: a check to run, or help to print. */
-export type Command = { kind: "help" } | { kind: "version" } | { kind: "check"; options: CheckOptions };
+/** What `aws-root-mfa fix` was asked to do. */
+export interface FixOptions {
+    /** Only these member accounts (default: every member). */
+    accounts: string[];
+    /** Change things (default: only the plan). */
+    apply: boolean;
+    /** No confirmation prompt (needed with --apply when standard input is not a terminal). */
+    yes: boolean;
+    /** Append every action as a JSON line here. */
+    log?: string;
+    /** Enable centralized root access (RootCredentialsManagement, RootSessions) instead of deleting credentials. */
+    enableCentralRoot: boolean;
+    format: "text" | "json";
+    config?: string;
+}
+
+/** The parsed command line: a check or a fix to run, or help to print. */
+export type Command = { kind: "help" } | { kind: "version" } | { kind: "check"; options: CheckOptions } | { kind: "fix"; options: FixOptions };
 
 /** `aws-root-mfa --help`. */
 export const HELP = `aws-root-mfa check: is root MFA on in the AWS accounts you deploy into? (CIS AWS Foundations Benchmark v5.0.0, 1.4)
@@ -88,11 +110,49 @@ export function parseCommand(argv: readonly string[]): Command {
         return { kind: "version" };
     }
     if (positionals.length === 0) {
-        throw new CliError("missing command: use `aws-root-mfa check`");
+        throw new CliError("missing command: use `aws-root-mfa check` or `aws-root-mfa fix`");
     }
-    if (positionals[0] !== "check" || positionals.length > 1) {
-        throw new CliError(`unknown command "${positionals.join(" ")}": the command is \`aws-root-mfa check\``);
+    if ((positionals[0] !== "check" && positionals[0] !== "fix") || positionals.length > 1) {
+        throw new CliError(`unknown command "${positionals.join(" ")}": the commands are \`aws-root-mfa check\` and \`aws-root-mfa fix\``);
     }
+    const only = (command: string, names: ReadonlyArray<keyof typeof values>) => {
+        for (const name of names) {
+            if (values[name] !== undefined) {
+                throw new CliError(`--${name} applies to \`aws-root-mfa ${command}\` only`);
+            }
+        }
+    };
+    if (positionals[0] === "fix") {
+        only("check", ["profile", "role-arn", "stack-state", "sarif", "sarif-location", "strict", "organization", "member-role", "html"]);
+        const accounts = values.account ?? [];
+        for (const a of accounts) {
+            if (!/^\d{12}$/.test(a)) {
+                throw new CliError(`--account "${a}" is not a 12-digit AWS account id`);
+            }
+        }
+        if (values["enable-central-root"] && accounts.length > 0) {
+            throw new CliError("--enable-central-root acts on the organization, not on accounts: use it without --account");
+        }
+        if (values.yes && !values.apply) {
+            throw new CliError("--yes confirms --apply: without --apply nothing is changed, so there is nothing to confirm");
+        }
+        if (values.log !== undefined && values.log.trim() === "") {
+            throw new CliError("--log needs a file name");
+        }
+        return {
+            kind: "fix",
+            options: {
+                accounts,
+                apply: values.apply === true,
+                yes: values.yes === true,
+                log: values.log,
+                enableCentralRoot: values["enable-central-root"] === true,
+                format: values.json ? "json" : "text",
+                config: values.config,
+            },
+        };
+    }
+    only("fix", ["account", "apply", "yes", "log", "enable-central-root"]);
     if (values.json && values.sarif) {
         throw new CliError("--json and --sarif cannot be used together: choose one output format");
     }
@@ -114,6 +174,18 @@ export function parseCommand(argv: readonly string[]): Command {
     if (values["sarif-location"] !== undefined && (values["sarif-location"].trim() === "" || /^[a-z][a-z0-9+.-]*:/i.test(values["sarif-location"]) || /^[/\\]/.test(values["sarif-location"]) || values["sarif-location"].split(/[/\\]/).includes(".."))) {
         throw new CliError(`--sarif-location "${values["sarif-location"]}" must be a path relative to the repository root, e.g. infra/Pulumi.yaml`);
     }
+    if (values.organization && (profiles.length > 0 || roleArns.length > 0 || values["stack-state"] !== undefined)) {
+        throw new CliError("--organization checks every account of the organization the ambient credentials manage: use it without --profile, --role-arn and --stack-state (set AWS_PROFILE to list with a profile)");
+    }
+    if (values["member-role"] !== undefined && !values.organization) {
+        throw new CliError("--member-role names the role each member of the organization is read through: use it with --organization");
+    }
+    if (values["member-role"] !== undefined && !/^[\w+=,.@-]{1,64}$/.test(values["member-role"])) {
+        throw new CliError(`--member-role "${values["member-role"]}" is not an IAM role name (letters, digits and +=,.@_- only, at most 64), e.g. OrganizationAccountAccessRole`);
+    }
+    if (values.html !== undefined && values.html.trim() === "") {
+        throw new CliError("--html needs a file name");
+    }
     if (values["stack-state"] !== undefined && (profiles.length > 0 || roleArns.length > 0)) {
         throw new CliError("--stack-state checks the stack's own providers: use it without --profile and --role-arn");
     }
@@ -127,6 +199,9 @@ export function parseCommand(argv: readonly string[]): Command {
             format: values.json ? "json" : values.sarif ? "sarif" : "text",
             sarifLocation: (values["sarif-location"] ?? "Pulumi.yaml").split("\\").join("/"),
             strict: values.strict === true,
+            organization: values.organization === true,
+            ...(values["member-role"] !== undefined ? { memberRole: values["member-role"] } : {}),
+            ...(values.html !== undefined ? { html: values.html } : {}),
         },
     };
 }
@@ -145,6 +220,14 @@ function parse(argv: readonly string[]) {
             sarif: { type: "boolean" },
             "sarif-location": { type: "string" },
             strict: { type: "boolean" },
+            organization: { type: "boolean" },
+            "member-role": { type: "string" },
+            html: { type: "string" },
+            account: { type: "string", multiple: true },
+            apply: { type: "boolean" },
+            yes: { type: "boolean", short: "y" },
+            log: { type: "string" },
+            "enable-central-root": { type: "boolean" },
             help: { type: "boolean", short: "h" },
             version: { type: "boolean" },
         },

@@ -37,6 +37,22 @@ export interface AccountResult {
     partition: string;
     providers: ProviderInfo[];
     results: PolicyResult[];
+    /** With --organization: the account's name in AWS Organizations. */
+    name?: string;
+    /** With --organization: ACTIVE, SUSPENDED or PENDING_CLOSURE. */
+    organizationStatus?: string;
+}
+
+/** With --organization: the organization listed, and how its members were read. */
+export interface OrganizationInfo {
+    id: string;
+    managementAccountId: string;
+    /** The account whose credentials listed the members. */
+    listedBy: string;
+    readPath: "assume-root" | "member-role";
+    memberRole?: string;
+    features: string[];
+    listedAt: string;
 }
 
 /**
@@ -62,6 +78,7 @@ export interface CheckResult {
     strict: boolean;
     /** 0: nothing failing at a level that fails the run; 1: a violation or a check that could not run, at such a level. */
     exitCode: 0 | 1;
+    organization?: OrganizationInfo;
 }
 
 /** Progress of a run, for a progress line. */

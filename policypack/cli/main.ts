@@ -4,15 +4,18 @@
  * Pulumi run. Exit 0 passed, 1 failed (by the policies' enforcement levels), 2 the command could
  * not run; every failure ends in a message, never a stack trace.
  */
+import { writeFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
 import { CheckOptions, CliError, HELP, parseCommand } from "./args";
 import type { CheckProgress } from "./check";
+import type { Confirm } from "./fix";
 
 /** Where the run's progress goes: a line redrawn on a terminal, nothing otherwise. */
 export type ProgressSink = (line: string | undefined) => void;
 
 /** Runs the command line; resolves with what to print and the exit code. */
-export async function main(argv: readonly string[], io: { colour?: boolean; progress?: ProgressSink } = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    let options: CheckOptions | undefined;
+export async function main(argv: readonly string[], io: { colour?: boolean; progress?: ProgressSink; confirm?: Confirm } = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+    let options: { format: CheckOptions["format"] } | undefined;
     try {
         const command = parseCommand(argv);
         if (command.kind === "help") {
@@ -24,13 +27,26 @@ export async function main(argv: readonly string[], io: { colour?: boolean; prog
         if (command.kind === "version") {
             return { stdout: `${packVersion()}\n`, stderr: "", exitCode: 0 };
         }
-        options = command.options;
-        const config = await resolvePolicyConfig(stackPolicies(), options.config);
-        const targets = await checkTargets(options);
-        const result = await runCheck(targets, config, { strict: options.strict, progress: io.progress && ((p) => io.progress?.(progressLine(p))) });
+        if (command.kind === "fix") {
+            options = command.options;
+            const { runFix } = await import("./fix");
+            const fixed = await runFix(command.options, { confirm: io.confirm });
+            return { stdout: fixed.stdout, stderr: "", exitCode: fixed.exitCode };
+        }
+        const check = command.options;
+        options = check;
+        const config = await resolvePolicyConfig(stackPolicies(), check.config);
+        const progress = io.progress && ((p: CheckProgress) => io.progress?.(progressLine(p)));
+        const result = check.organization
+            ? await (await import("./organization")).runOrganizationCheck(config, { memberRole: check.memberRole, strict: check.strict, progress })
+            : await runCheck(await checkTargets(check), config, { strict: check.strict, progress });
         io.progress?.(undefined);
-        const stdout = options.format === "json" ? jsonOutput(result)
-            : options.format === "sarif" ? sarifOutput(result, options.sarifLocation)
+        const json = jsonOutput(result);
+        if (check.html !== undefined) {
+            writeHtml(check.html, (await import("../report/html")).htmlReport(json));
+        }
+        const stdout = check.format === "json" ? json
+            : check.format === "sarif" ? sarifOutput(result, check.sarifLocation)
             : textOutput(result, { colour: io.colour });
         return { stdout, stderr: "", exitCode: result.exitCode };
     } catch (e) {
@@ -39,6 +55,15 @@ export async function main(argv: readonly string[], io: { colour?: boolean; prog
             ? `${e.message}\nRun \`aws-root-mfa --help\` for the options and examples.`
             : `the check failed unexpectedly (${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}); run again, and if it persists report this message to the policy pack's maintainers.`;
         return { stdout: await errorDocument(options?.format ?? formatAsked(argv), message), stderr: `aws-root-mfa: ${message}\n`, exitCode: 2 };
+    }
+}
+
+/** Writes the HTML page; a file that cannot be written is the user's to fix (exit 2). */
+function writeHtml(file: string, page: string): void {
+    try {
+        writeFileSync(file, page, { mode: 0o644 });
+    } catch (e) {
+        throw new CliError(`--html ${file} cannot be written (${e instanceof Error && "code" in e ? String((e as { code?: unknown }).code) : "unknown error"}): give a file in a directory you can write to`);
     }
 }
 
@@ -88,6 +113,16 @@ function terminalProgress(stream: NodeJS.WriteStream): ProgressSink {
     };
 }
 
+/** Asks on the terminal; only "yes" goes on. */
+async function terminalConfirm(question: string): Promise<boolean> {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+        return (await rl.question(question)).trim().toLowerCase() === "yes";
+    } finally {
+        rl.close();
+    }
+}
+
 function fatal(e: unknown): void {
     process.stderr.write(`aws-root-mfa: the check failed unexpectedly (${e instanceof Error ? e.message : "an unknown error"}).\n`);
     process.exit(2);
@@ -101,6 +136,7 @@ if (require.main === module) {
     void main(process.argv.slice(2), {
         colour: process.stdout.isTTY === true && !noColour,
         progress: process.stderr.isTTY === true ? terminalProgress(process.stderr) : undefined,
+        confirm: process.stdin.isTTY === true ? terminalConfirm : undefined,
     }).then(({ stdout, stderr, exitCode }) => {
         process.stderr.write(stderr);
         // Exit once stdout is flushed: open SDK sockets must not keep the process alive.

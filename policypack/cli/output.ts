@@ -69,14 +69,19 @@ export function textOutput(result: CheckResult, opts: { colour?: boolean } = {})
     const paint = (status: AccountStatus, text: string) => (opts.colour ? `${STATUS_COLOUR[status]}${text}\x1b[0m` : text);
     const out: string[] = [];
     const names = result.policies.map(({ policy }) => policy.name);
-    out.push(`${result.pack.name} ${result.pack.version}: ${result.accounts.length} AWS account${result.accounts.length === 1 ? "" : "s"} through ${result.providers.length} provider${result.providers.length === 1 ? "" : "s"}, ${names.length} polic${names.length === 1 ? "y" : "ies"} (${result.policies.map(({ policy, enforcementLevel }) => `${policy.name}: ${enforcementLevel}`).join(", ")}).`, "");
+    const org = result.organization;
+    const through = org
+        ? `of organization ${org.id} (management account ${org.managementAccountId}; listed by ${org.listedBy} at ${org.listedAt}), read ${org.readPath === "assume-root" ? "through sts:AssumeRoot (IAMAuditRootUserCredentials)" : `through role ${org.memberRole ?? ""} in each member`}`
+        : `through ${result.providers.length} provider${result.providers.length === 1 ? "" : "s"}`;
+    out.push(`${result.pack.name} ${result.pack.version}: ${result.accounts.length} AWS account${result.accounts.length === 1 ? "" : "s"} ${through}, ${names.length} polic${names.length === 1 ? "y" : "ies"} (${result.policies.map(({ policy, enforcementLevel }) => `${policy.name}: ${enforcementLevel}`).join(", ")}).`, "");
     if (result.accounts.length > 0) {
-        const header = ["Account", "Partition", ...names, "Providers"];
+        // An organization's accounts are known by name; the providers the check made for them say nothing more.
+        const header = ["Account", "Partition", ...names, org ? "Name" : "Providers"];
         const rows = result.accounts.map((a) => [
             a.accountId,
             a.partition,
             ...names.map((n) => a.results.find((r) => r.policy === n)?.status),
-            a.providers.map((p) => p.name).join(", "),
+            org ? `${a.name ?? ""}${a.organizationStatus && a.organizationStatus !== "ACTIVE" ? ` (${a.organizationStatus})` : ""}` : a.providers.map((p) => p.name).join(", "),
         ]);
         const cell = (v: string | AccountStatus | undefined) => (v === undefined ? "-" : (STATUS_WORDS as Record<string, string>)[v] ?? v);
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => cell(r[i]).length)));
@@ -135,6 +140,7 @@ export function jsonOutput(result: CheckResult): string {
         accounts: result.accounts,
         problems: result.problems,
         couldNotRead: result.unreadable.map((u) => ({ provider: { urn: u.urn, name: u.name, type: u.type }, encryptedInputs: u.inputs, message: unreadableMessage(u) })),
+        ...(result.organization ? { organization: result.organization } : {}),
     }, null, 2) + "\n";
 }
 

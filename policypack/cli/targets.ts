@@ -54,8 +54,8 @@ export async function checkTargets(options: CheckOptions): Promise<CheckTargets>
     return { resources, secrets: new Set(), unreadable: [] };
 }
 
-/** A provider resource as @pulumi/policy builds one for a stack policy. */
-function providerResource(name: string, props: Record<string, unknown>, urn = `urn:pulumi:${STACK}::${PROJECT}::${AWS_PROVIDER_TYPE}::${name}`, type = AWS_PROVIDER_TYPE): PolicyResource {
+/** A provider resource as @pulumi/policy builds one for a stack policy (the CLI's own stack when no URN is given). */
+export function providerResource(name: string, props: Record<string, unknown>, urn = `urn:pulumi:${STACK}::${PROJECT}::${AWS_PROVIDER_TYPE}::${name}`, type = AWS_PROVIDER_TYPE): PolicyResource {
     return {
         type,
         name,

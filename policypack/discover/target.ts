@@ -44,6 +44,28 @@ export interface Target {
      * credentials); otherwise found with sts:GetCallerIdentity.
      */
     knownAccount?: { accountId: string; partition: string; roleArn: string };
+    /**
+     * Set only by `aws-root-mfa check --organization` (never from a provider's inputs): after its
+     * credentials (and roles), the target opens an sts:AssumeRoot session in this member account,
+     * scoped by the root-task policy.
+     */
+    rootSession?: RootSessionSpec;
+}
+
+/** An sts:AssumeRoot session: the member account, and the root-task policy that scopes it. */
+export interface RootSessionSpec {
+    accountId: string;
+    partition: string;
+    /** e.g. `IAMAuditRootUserCredentials`. */
+    task: RootTask;
+}
+
+/** The AWS managed root-task policies the pack uses. */
+export type RootTask = "IAMAuditRootUserCredentials" | "IAMDeleteRootUserCredentials";
+
+/** The ARN of a root-task policy in a partition. */
+export function rootTaskPolicyArn(task: RootTask, partition: string): string {
+    return `arn:${partition}:iam::aws:policy/root-task/${task}`;
 }
 
 /** The environment the pack runs in, as far as targets depend on it. */
@@ -103,12 +125,27 @@ export function viaRole(target: Target, roleArn: string, sessionName: string): T
     return { ...keysOf(next), ...next };
 }
 
+/**
+ * A target with the same credentials as `target` that then opens a root session in a member
+ * account: the account is known (its root user's ARN names it) once STS has issued the session.
+ */
+export function withRootSession(target: Target, session: RootSessionSpec): Target {
+    const { key: _key, credentialsKey: _credentialsKey, baseKey: _baseKey, routeKey: _routeKey, ...rest } = target;
+    const next: Omit<Target, Keys> = {
+        ...rest,
+        defaultRegion: defaultRegionOf(session.partition),
+        knownAccount: { accountId: session.accountId, partition: session.partition, roleArn: `arn:${session.partition}:iam::${session.accountId}:root` },
+        rootSession: session,
+    };
+    return { ...keysOf(next), ...next };
+}
+
 type Keys = "key" | "credentialsKey" | "baseKey" | "routeKey";
 
 /** The target's keys: each field is serialized once and the keys hash what they depend on. */
 function keysOf(target: Omit<Target, Keys>): Pick<Target, Keys> {
     const base = serialized([target.credentialInputs, target.instanceMetadata, target.endpoints.sts ?? null]);
-    const roles = serialized(target.assumeRoles);
+    const roles = serialized([target.assumeRoles, target.rootSession ?? null]);
     const route = serialized([target.stsRegion ?? null, target.region ?? null, target.defaultRegion, target.network]);
     const rest = serialized([target.endpoints, target.knownAccount ?? null]);
     return { key: digest(base, roles, route, rest), credentialsKey: digest(base, roles), baseKey: digest(base), routeKey: digest(route) };

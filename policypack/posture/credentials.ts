@@ -10,7 +10,7 @@
  */
 import { type ProviderCredentialInputs, type BaseStep, type CredentialPlan, type FileRef, decideCredentials, sharedFilePaths } from "../discover/credentialChain";
 import { type SharedFile, type SharedProfile, loadSharedSections } from "../discover/profiles";
-import type { Target } from "../discover/target";
+import { type RootSessionSpec, type Target, rootTaskPolicyArn } from "../discover/target";
 import { step, type Outcome } from "./calls";
 import { clientRoute, regionOf } from "./calls";
 import { ClassifiedError, DeadlineError, MalformedAnswerError, NoCredentialsError, ProfileError, classifyFailure, mayDependOnRoute, type Step } from "./failure";
@@ -95,7 +95,28 @@ export async function resolveCredentials(target: Target, limits: CallLimits, run
             profile: master.profile,
         }));
     }
+    const root = target.rootSession;
+    if (root && current.ok) {
+        const caller = current.value;
+        current = await step({ kind: "assume-root", accountId: root.accountId, task: root.task }, async () => ({
+            ...await assumeRoot(access, caller, root),
+            profile: caller.profile,
+        }));
+    }
     return current;
+}
+
+/** sts:AssumeRoot into a member account with `caller`'s credentials (management or IAM delegated administrator). */
+async function assumeRoot(access: StsAccess, caller: Credentials, root: RootSessionSpec): Promise<Credentials> {
+    const out = await new (sts().STSClient)(stsConfig(access, caller)).send(new (sts().AssumeRootCommand)({
+        TargetPrincipal: root.accountId,
+        TaskPolicyArn: { arn: rootTaskPolicyArn(root.task, root.partition) },
+    }), { abortSignal: access.signal });
+    const issued = out.Credentials;
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+        throw new MalformedAnswerError(`sts:AssumeRoot returned no credentials for account ${root.accountId}`);
+    }
+    return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
 }
 
 type AssumeRoleInput = ConstructorParameters<ReturnType<typeof sts>["AssumeRoleCommand"]>[0];

@@ -11,7 +11,15 @@ export type Step =
     | { kind: "assume-role"; roleArn: string; position: number }
     /** A role a shared config profile assumes (its role_arn), before any of the provider's assumeRoles. */
     | { kind: "profile-role"; roleArn: string; profile: string; file: string }
+    /** sts:AssumeRoot into a member account with a root-task policy (check --organization, fix). */
+    | { kind: "assume-root"; accountId: string; task: string }
     | { kind: "identify" }
+    /** Reading or removing a member's root credentials in a root session (fix); `action` is the IAM action. */
+    | { kind: "root-credentials"; accountId: string; action: string }
+    /** Enabling a centralized root access feature (fix --enable-central-root). */
+    | { kind: "enable-feature"; action: string }
+    /** organizations:ListAccounts, one page (check --organization). */
+    | { kind: "list-accounts" }
     /** `via`: the audit role the call went through, when one is configured. */
     | { kind: "account-summary"; via?: string }
     | { kind: "describe-organization"; via?: string }
@@ -79,8 +87,15 @@ export function actionOf(step: Step): string {
         case "assume-role":
         case "profile-role":
             return "sts:AssumeRole";
+        case "assume-root":
+            return "sts:AssumeRoot";
         case "identify":
             return "sts:GetCallerIdentity";
+        case "list-accounts":
+            return "organizations:ListAccounts";
+        case "root-credentials":
+        case "enable-feature":
+            return step.action;
         case "account-summary":
             return "iam:GetAccountSummary";
         case "describe-organization":

@@ -11,8 +11,9 @@ import { iam, organizations } from "./sdk";
 /** Where an account stands in AWS Organizations. */
 export type Membership =
     | { kind: "standalone" }
-    | { kind: "management"; organizationId: string; managementAccountId: string }
-    | { kind: "member"; organizationId: string; managementAccountId: string };
+    | { kind: "management"; organizationId: string; managementAccountId: string; listedBy?: string }
+    /** `listedBy`: known from organizations:ListAccounts by this account (check --organization), not from DescribeOrganization. */
+    | { kind: "member"; organizationId: string; managementAccountId: string; listedBy?: string };
 
 /** Centralized root access features, as `iam:ListOrganizationsFeatures` names them. */
 export type OrganizationFeature = "RootCredentialsManagement" | "RootSessions";

@@ -4,7 +4,8 @@
  */
 import { analyzerMessages } from "../analyzerMessages";
 import type { ProviderRef, ReadyProvider } from "../discover/providers";
-import { Target, targetOf, viaRole } from "../discover/target";
+import { Target, targetOf, viaRole, withRootSession } from "../discover/target";
+import { currentOrganization } from "./organizationScope";
 import { EndpointTrust, accountKey, answerSource } from "./trust";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
 import { resolveCredentials, sharedResolution } from "./credentials";
@@ -16,7 +17,7 @@ import { CallLimits, ClientPool, Credentials, DEFAULT_CALL_LIMITS } from "./sdk"
 
 // Failures that belong to the reader's own credentials or permissions, not to the account: another
 // provider's reader may still get the account's answer.
-const READER_FAILURE_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role", "profile-role"]);
+const READER_FAILURE_STEPS = new Set<Step["kind"]>(["credentials", "web-identity", "assume-role", "profile-role", "assume-root"]);
 
 function isReaderFailure(failure: CheckFailure): boolean {
     return READER_FAILURE_STEPS.has(failure.step.kind) || failure.kind === "access-denied" || failure.kind === "invalid-credentials";
@@ -158,7 +159,8 @@ export class PostureSession {
         const groups = new Map<string, TargetGroup>();
         const skipped = new Map<string, StackAccounts["exempt"][number]>();
         for (const p of providers) {
-            const target = targetOf(p.settings);
+            const root = currentOrganization()?.rootSessions.get(p.provider.urn);
+            const target = root ? withRootSession(targetOf(p.settings), root) : targetOf(p.settings);
             if (target.knownAccount && exempt(target.knownAccount.accountId)) {
                 // Its credentials are that role's, so it can deploy nowhere else: not even assumed.
                 const { accountId, partition } = target.knownAccount;
@@ -229,6 +231,16 @@ export class PostureSession {
 
     /** The account's organization (read like its summary) and that organization's centralized root access features. */
     async organization(account: TargetAccount, roleFor: (organizationId: string) => string | undefined, auditRoleArn?: string): Promise<OrganizationPosture> {
+        const listed = currentOrganization();
+        if (listed?.members.has(account.accountId)) {
+            // check --organization listed it: the membership and features are known, read once.
+            const { organizationId, managementAccountId, listedBy } = listed;
+            const kind = account.accountId === managementAccountId ? "management" : "member";
+            return {
+                membership: { ok: true, value: { kind, organizationId, managementAccountId, listedBy } },
+                features: featuresOf(organizationId, listed.features, listedBy, false),
+            };
+        }
         const membership = await this.readOnce(this.cache.memberships, account, auditRoleArn, { kind: "describe-organization", via: auditRoleArn },
             (clients, signal) => describeMembership(clients, account.accountId, signal, auditRoleArn));
         if (!membership.ok || membership.value.kind === "standalone") {
@@ -379,6 +391,15 @@ export class PostureSession {
     }
 
     /**
+     * One call with a target's credentials, bounded like every unit of work of the session (the
+     * run's trusted endpoints, timeouts and concurrency): how `check --organization` lists the
+     * organization with the ambient credentials.
+     */
+    callWith<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        return this.onTarget(target, s, call);
+    }
+
+    /**
      * One call with a target's credentials, bounded: within timeoutSeconds of being asked, the
      * credentials included. Calls with the same `slot` key share a concurrency slot.
      */
@@ -462,6 +483,15 @@ interface Run {
 
 let currentRun: Run | undefined;
 let stackAnalyses = 0;
+
+/**
+ * Ends the current run: its connections close and the next session reads afresh, with a stack
+ * deadline of its own. `check --organization` checks a large organization batch by batch this way.
+ */
+export function endRun(): void {
+    currentRun?.caches.forEach((c) => c.pool.close());
+    currentRun = undefined;
+}
 
 /**
  * Marks the start of an AnalyzeStack call. The stack analysis is the end of a run: answers read

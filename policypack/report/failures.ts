@@ -25,6 +25,8 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${action} was denied while ${where} ${aws}`,
                 todo: failure.step.kind === "web-identity"
                     ? `make sure the trust policy of ${failure.step.roleArn} trusts the token's identity provider, audience and subject`
+                    : failure.step.kind === "assume-root"
+                    ? `sts:AssumeRoot works only for a member account (not the management account) of an organization with centralized root access and root sessions enabled (\`aws-root-mfa fix --enable-central-root\`), called by the management account or the IAM delegated administrator with sts:AssumeRoot allowed on the ${failure.step.task} task policy; or read the members through a role of theirs with --member-role`
                     : failure.step.kind === "assume-role" || failure.step.kind === "profile-role"
                     ? `allow the caller ${action} on ${failure.step.roleArn} and make sure the role's trust policy trusts it (and that any externalId matches)`
                     : `grant ${action} to ${"via" in failure.step && failure.step.via ? failure.step.via : "the identity the provider deploys with"} (the README has the IAM policy to attach)`,
@@ -162,8 +164,16 @@ function stepWords(failure: CheckFailure): string {
             return `assuming role ${s.roleArn} (assumeRoles[${s.position}])`;
         case "profile-role":
             return `assuming role ${s.roleArn} (role_arn of profile "${s.profile}" in ${s.file})`;
+        case "assume-root":
+            return `opening a root session in account ${s.accountId} (sts:AssumeRoot with the ${s.task} task policy)`;
         case "identify":
             return "identifying the account (sts:GetCallerIdentity)";
+        case "list-accounts":
+            return "listing the organization's accounts (organizations:ListAccounts)";
+        case "root-credentials":
+            return `working on the root credentials of account ${s.accountId} (${s.action})`;
+        case "enable-feature":
+            return `enabling centralized root access (${s.action})`;
         case "account-summary":
             return `reading the account summary${s.via ? ` through ${s.via}` : ""}`;
         case "describe-organization":

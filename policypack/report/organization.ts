@@ -9,7 +9,7 @@ export const centralizedRootAccessSteps = {
     enable: "in the organization's management account, open the IAM console → Root access management → Enable (or run `aws organizations enable-aws-service-access --service-principal iam.amazonaws.com` and then `aws iam enable-organizations-root-credentials-management`); this blocks root password recovery in member accounts",
     /** Deleting a member's root credentials centrally. */
     deleteCredentials(accountId: string, partition: string): string {
-        return `from the management account or the IAM delegated administrator, run \`aws sts assume-root --target-principal ${accountId} --task-policy-arn arn=arn:${partition}:iam::aws:policy/root-task/IAMDeleteRootUserCredentials\`, and with the credentials it returns delete the root password (\`aws iam delete-login-profile\`), each root access key (\`aws iam list-access-keys\`, \`aws iam delete-access-key --access-key-id …\`) and each signing certificate (\`aws iam list-signing-certificates\`, \`aws iam delete-signing-certificate --certificate-id …\`); or in the IAM console: Root access management → select account ${accountId} → Take privileged action → Delete root user credentials`;
+        return `from the management account or the IAM delegated administrator, run \`npx aws-root-mfa fix --account ${accountId}\` (it shows what it would delete; add --apply to delete it), or by hand \`aws sts assume-root --target-principal ${accountId} --task-policy-arn arn=arn:${partition}:iam::aws:policy/root-task/IAMDeleteRootUserCredentials\`, and with the credentials it returns delete the root password (\`aws iam delete-login-profile\`), each root access key (\`aws iam list-access-keys\`, \`aws iam delete-access-key --access-key-id …\`) and each signing certificate (\`aws iam list-signing-certificates\`, \`aws iam delete-signing-certificate --certificate-id …\`); or in the IAM console: Root access management → select account ${accountId} → Take privileged action → Delete root user credentials`;
     },
 };
 
@@ -27,7 +27,12 @@ export function describeMembership(m: Membership): string {
 
 /** Evidence of the organization posture: what each call said. */
 export function describeOrganizationEvidence(membership: Outcome<Membership>, features: OrganizationFeatures | undefined): string {
-    const parts = [`organizations:DescribeOrganization: ${membership.ok ? describeMembership(membership.value) : `could not be read (${membership.failure.code})`}`];
+    const listedBy = membership.ok && membership.value.kind !== "standalone" ? membership.value.listedBy : undefined;
+    const parts = [!membership.ok
+        ? `organizations:DescribeOrganization: could not be read (${membership.failure.code})`
+        : listedBy
+            ? `organizations:ListAccounts through ${listedBy}: ${describeMembership(membership.value)}`
+            : `organizations:DescribeOrganization: ${describeMembership(membership.value)}`];
     if (features) {
         parts.push(`iam:ListOrganizationsFeatures ${describeFeatures(features)}`);
     }

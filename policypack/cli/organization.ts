@@ -1,0 +1,206 @@
+/**
+ * `aws-root-mfa check --organization`: every account of an AWS Organization, listed once with the
+ * ambient credentials (the management account or the IAM delegated administrator), each checked by
+ * the pack's own stack policies — through an sts:AssumeRoot session scoped by the
+ * IAMAuditRootUserCredentials task policy when the organization has centralized root access with
+ * root sessions, else through the role `--member-role` names in each member.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { readCommonConfig } from "../config";
+import { PACK_NAME, packVersion } from "../pack";
+import { discoverAwsProviders } from "../discover/providers";
+import { type RootSessionSpec, type Target, targetOf } from "../discover/target";
+import { listOrganization, type OrganizationListing, type OrganizationMember } from "../posture/members";
+import { withinOrganization } from "../posture/organizationScope";
+import { DEFAULT_POSTURE_OPTIONS, type PostureSession, endRun, sharedSession } from "../posture/session";
+import { redactorFor } from "../report/redact";
+import { explainFailure } from "../report/failures";
+import { notePackConfig, withSharedSettings } from "../sharedConfig";
+import { CliError } from "./args";
+import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, runCheck, stackPolicies } from "./check";
+import type { ResolvedPolicyConfig } from "./config";
+import { providerResource } from "./targets";
+
+/** The session name of member roles assumed for `--member-role`, as CloudTrail shows it. */
+export const MEMBER_ROLE_SESSION_NAME = "aws-root-mfa-organization";
+
+/** Accounts checked at once: each batch is one run with its own deadline, so that no account waits past its timeout for a slot. */
+export const BATCH_ACCOUNTS = 500;
+
+/** Units of work at once when the config leaves `concurrency` at its default: an organization is read by one identity, member by member. */
+export const ORGANIZATION_CONCURRENCY = 64;
+
+/** Checks every account of the organization the ambient credentials manage. */
+export async function runOrganizationCheck(
+    config: ReadonlyMap<string, ResolvedPolicyConfig>,
+    opts: { memberRole?: string; strict?: boolean; progress?: (p: CheckProgress) => void },
+): Promise<CheckResult> {
+    const tuned = withOrganizationConcurrency(config);
+    const { listing } = await listWithAmbientCredentials(tuned);
+    const features = listing.features.ok && listing.features.value.kind === "known" ? listing.features.value.features : [];
+    const rootSessions = features.includes("RootCredentialsManagement") && features.includes("RootSessions");
+    if (!opts.memberRole && !rootSessions) {
+        throw new CliError(`organization ${listing.organizationId} cannot be read through sts:AssumeRoot: ${whyNoRootSessions(listing)}. Enable centralized root access with root sessions (\`aws-root-mfa fix --enable-central-root\` shows how), or read each member through a role it has: --member-role OrganizationAccountAccessRole`);
+    }
+    const partition = listing.caller.partition;
+    const listedBy = `${listing.caller.accountId === listing.managementAccountId ? "management account" : "delegated administrator"} ${listing.caller.accountId}`;
+    const active = listing.members.filter((m) => m.status === "ACTIVE");
+    const batches: OrganizationMember[][] = [];
+    for (let i = 0; i < active.length; i += BATCH_ACCOUNTS) {
+        batches.push(active.slice(i, i + BATCH_ACCOUNTS));
+    }
+    const results: CheckResult[] = [];
+    let done = 0;
+    for (const batch of batches) {
+        const resources: PolicyResource[] = [];
+        const sessions = new Map<string, RootSessionSpec>();
+        for (const member of batch) {
+            if (member.accountId === listing.caller.accountId) {
+                // The listing account itself: read with the credentials that listed it.
+                resources.push(providerResource(`ambient:${member.accountId}`, {}));
+            } else if (opts.memberRole) {
+                const roleArn = `arn:${partition}:iam::${member.accountId}:role/${opts.memberRole}`;
+                resources.push(providerResource(`member-role:${member.accountId}`, { assumeRoles: JSON.stringify([{ roleArn, sessionName: MEMBER_ROLE_SESSION_NAME }]) }));
+            } else {
+                const resource = providerResource(`assume-root:${member.accountId}`, {});
+                sessions.set(resource.urn, { accountId: member.accountId, partition, task: "IAMAuditRootUserCredentials" });
+                resources.push(resource);
+            }
+        }
+        const offset = done;
+        endRun();
+        const scope = {
+            organizationId: listing.organizationId,
+            managementAccountId: listing.managementAccountId,
+            members: new Set(listing.members.map((m) => m.accountId)),
+            listedBy,
+            features: listing.features,
+            rootSessions: sessions,
+        };
+        results.push(await withinOrganization(scope, () => runCheck({ resources, secrets: new Set(), unreadable: [] }, tuned, {
+            strict: opts.strict,
+            progress: opts.progress && ((p) => opts.progress?.({ ...p, accountsDone: offset + p.accountsDone, accountsTotal: p.accountsTotal === undefined ? undefined : active.length })),
+        })));
+        done += batch.length;
+    }
+    endRun();
+    const info: OrganizationInfo = {
+        id: listing.organizationId,
+        managementAccountId: listing.managementAccountId,
+        listedBy: listing.caller.accountId,
+        readPath: opts.memberRole ? "member-role" : "assume-root",
+        ...(opts.memberRole ? { memberRole: opts.memberRole } : {}),
+        features,
+        listedAt: listing.listedAt,
+    };
+    return merged(results, listing, partition, info, tuned, opts.strict === true);
+}
+
+/** The config with `concurrency` raised for an organization, unless a policy sets it. */
+export function withOrganizationConcurrency(config: ReadonlyMap<string, ResolvedPolicyConfig>): Map<string, ResolvedPolicyConfig> {
+    const tuned = new Map([...config.entries()].map(([name, c]) => [name, { ...c, properties: { ...c.properties } }]));
+    notePackConfig(new Map([...tuned.entries()].map(([name, c]) => [name, c.properties])));
+    const first = [...tuned.values()].find((c) => c.enforcementLevel !== "disabled");
+    // The shared setting counts as set when any policy gives a value other than the default (sharedConfig.ts).
+    if (first && [...tuned.values()].every((c) => c.properties.concurrency === undefined || c.properties.concurrency === DEFAULT_POSTURE_OPTIONS.concurrency)) {
+        first.properties.concurrency = ORGANIZATION_CONCURRENCY;
+    }
+    return tuned;
+}
+
+/** What listing the organization left: the listing, and the session and target that read it (for `fix` to go on with). */
+export interface AmbientOrganization {
+    listing: OrganizationListing;
+    session: PostureSession;
+    ambient: Target;
+    /** Removes the ambient credentials' secrets and any key shapes from a text. */
+    redact: (text: string) => string;
+}
+
+/** Lists the organization with the ambient credentials, through the same trusted endpoints, limits and timeouts the policies use. */
+export async function listWithAmbientCredentials(config: ReadonlyMap<string, ResolvedPolicyConfig>): Promise<AmbientOrganization> {
+    const policy = stackPolicies().find((p) => (config.get(p.name)?.enforcementLevel ?? "disabled") !== "disabled");
+    if (!policy) {
+        throw new CliError("every policy is disabled in the config, so there is nothing to check");
+    }
+    notePackConfig(new Map([...config.entries()].map(([name, c]) => [name, c.properties])));
+    let common;
+    try {
+        common = readCommonConfig(withSharedSettings(config.get(policy.name)?.properties ?? {}).raw);
+    } catch (e) {
+        throw new CliError(`the policy config cannot be used: ${e instanceof Error ? e.message : "it could not be read"}`);
+    }
+    const discovered = discoverAwsProviders([providerResource("organization", {})]);
+    const [ambient] = discovered;
+    if (ambient.status !== "ready") {
+        throw new CliError("the ambient AWS settings (AWS_REGION, AWS_PROFILE, ...) cannot be used to list the organization");
+    }
+    endRun();
+    const session = sharedSession(common.posture, "stack");
+    const target = targetOf(ambient.settings);
+    const redactor = redactorFor(discovered);
+    const redact = (text: string) => redactor(text, [ambient.provider]);
+    const listed = await listOrganization(session, target);
+    if (!listed.ok) {
+        const { happened, todo } = explainFailure(listed.failure);
+        throw new CliError(redact(`the organization could not be listed with the ambient credentials (they must be the management account's or the IAM delegated administrator's, allowed organizations:ListAccounts, organizations:DescribeOrganization and iam:ListOrganizationsFeatures): ${happened}. What to do: ${todo}`));
+    }
+    return { listing: listed.value, session, ambient: target, redact };
+}
+
+/** Why the organization's members cannot be read through sts:AssumeRoot. */
+export function whyNoRootSessions(listing: OrganizationListing): string {
+    const f = listing.features;
+    if (!f.ok) {
+        return `its centralized root access features could not be read (${explainFailure(f.failure).happened})`;
+    }
+    switch (f.value.kind) {
+        case "known":
+            return `its enabled centralized root access features are [${f.value.features.join(", ")}], and sts:AssumeRoot needs both RootCredentialsManagement and RootSessions`;
+        case "off":
+            return f.value.why;
+        case "not-permitted":
+            return `account ${listing.caller.accountId} is neither the management account nor the IAM delegated administrator, so it cannot read the features or open root sessions`;
+    }
+}
+
+/** One result from the batches, with every listed account: those not ACTIVE are not applicable. */
+function merged(results: CheckResult[], listing: OrganizationListing, partition: string, organization: OrganizationInfo, config: ReadonlyMap<string, ResolvedPolicyConfig>, strict: boolean): CheckResult {
+    const members = new Map(listing.members.map((m) => [m.accountId, m]));
+    const accounts: AccountResult[] = results.flatMap((r) => r.accounts).map((a) => {
+        const m = members.get(a.accountId);
+        return m ? { ...a, name: m.name, organizationStatus: m.status } : a;
+    });
+    const policies = results[0]?.policies ?? stackPolicies().flatMap((policy) => {
+        const level = config.get(policy.name)?.enforcementLevel ?? "disabled";
+        return level === "disabled" ? [] : [{ policy, enforcementLevel: level === "remediate" ? "mandatory" : level }];
+    });
+    for (const m of listing.members.filter((x) => x.status !== "ACTIVE")) {
+        accounts.push({
+            accountId: m.accountId,
+            partition,
+            name: m.name,
+            organizationStatus: m.status,
+            providers: [],
+            results: policies.map(({ policy, enforcementLevel }) => ({
+                policy: policy.name,
+                enforcementLevel,
+                ...(policy.severity ? { severity: policy.severity } : {}),
+                status: "not-applicable" as const,
+                evidence: `organizations:ListAccounts at ${listing.listedAt} returned Status=${m.status}: a closed account cannot be signed in to or deployed into`,
+            })),
+        });
+    }
+    accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
+    return {
+        pack: { name: PACK_NAME, version: packVersion() },
+        policies,
+        providers: results.flatMap((r) => r.providers),
+        accounts,
+        problems: results.flatMap((r) => r.problems),
+        unreadable: [],
+        strict,
+        exitCode: results.some((r) => r.exitCode === 1) ? 1 : 0,
+        organization,
+    };
+}

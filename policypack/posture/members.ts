@@ -1,0 +1,93 @@
+/**
+ * An organization's accounts, read once from its management account or IAM delegated
+ * administrator: who is asking (sts:GetCallerIdentity), the organization
+ * (organizations:DescribeOrganization), every member (organizations:ListAccounts, every page) and
+ * the centralized root access features (iam:ListOrganizationsFeatures), all four at once.
+ */
+import type { Target } from "../discover/target";
+import { type Identity, type Outcome, identify, step } from "./calls";
+import { MalformedAnswerError } from "./failure";
+import { type FeaturesAnswer, describeMembership, listOrganizationFeatures } from "./organization";
+import { organizations } from "./sdk";
+import type { PostureSession } from "./session";
+
+/** One account as organizations:ListAccounts describes it. */
+export interface OrganizationMember {
+    accountId: string;
+    name: string;
+    /** ACTIVE, SUSPENDED or PENDING_CLOSURE. */
+    status: string;
+}
+
+/** What the listing found. */
+export interface OrganizationListing {
+    caller: Identity;
+    organizationId: string;
+    managementAccountId: string;
+    /** Every account of the organization, the management account included, in the order listed. */
+    members: OrganizationMember[];
+    features: Outcome<FeaturesAnswer>;
+    /** When the listing finished (ISO 8601, UTC). */
+    listedAt: string;
+}
+
+// A page bound: ListAccounts returns at most 20 a page; an organization holds at most a few
+// thousand accounts by default (10,000 by quota increase).
+const MAX_PAGES = 5_000;
+
+/** Lists the organization the target's credentials manage. Fails with the first step that failed. */
+export async function listOrganization(session: PostureSession, target: Target): Promise<Outcome<OrganizationListing>> {
+    const [caller, organization, members, features] = await Promise.all([
+        session.callWith(target, { kind: "identify" }, (clients, signal) => identify(clients, signal)),
+        session.callWith(target, { kind: "describe-organization" }, (clients, signal) => describeMembership(clients, "", signal)),
+        listAccounts(session, target),
+        session.callWith(target, { kind: "organization-features" }, (clients, signal) => listOrganizationFeatures(clients, "the listing account", signal)),
+    ]);
+    if (!caller.ok) {
+        return caller;
+    }
+    if (!organization.ok) {
+        return organization;
+    }
+    if (!members.ok) {
+        return members;
+    }
+    const org = organization.value;
+    if (org.kind === "standalone") {
+        return { ok: false, failure: { kind: "unexpected", step: { kind: "describe-organization" }, code: "AWSOrganizationsNotInUseException", detail: `account ${caller.value.accountId} is not in an AWS Organization` } };
+    }
+    return {
+        ok: true,
+        value: { caller: caller.value, organizationId: org.organizationId, managementAccountId: org.managementAccountId, members: members.value, features, listedAt: new Date().toISOString() },
+    };
+}
+
+/** organizations:ListAccounts, every page, each page one bounded unit of work. */
+async function listAccounts(session: PostureSession, target: Target): Promise<Outcome<OrganizationMember[]>> {
+    const members: OrganizationMember[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+        const next = await session.callWith(target, { kind: "list-accounts" }, (clients, signal) => step({ kind: "list-accounts" }, async () => {
+            const out = await clients.organizations.send(new (organizations().ListAccountsCommand)({ NextToken: token }), { abortSignal: signal });
+            for (const a of out.Accounts ?? []) {
+                if (!a.Id || !/^\d{12}$/.test(a.Id)) {
+                    throw new MalformedAnswerError("organizations:ListAccounts returned an account without a 12-digit id");
+                }
+                if (!seen.has(a.Id)) {
+                    seen.add(a.Id);
+                    members.push({ accountId: a.Id, name: a.Name ?? "", status: a.Status ?? "UNKNOWN" });
+                }
+            }
+            return out.NextToken;
+        }));
+        if (!next.ok) {
+            return next;
+        }
+        token = next.value;
+        if (!token) {
+            return { ok: true, value: members };
+        }
+    }
+    return { ok: false, failure: { kind: "malformed-response", step: { kind: "list-accounts" }, code: "TooManyPages", detail: `organizations:ListAccounts returned more than ${MAX_PAGES} pages` } };
+}
