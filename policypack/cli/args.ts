@@ -56,6 +56,9 @@ finds each account, reads its root posture, and reports every account, compliant
 
 Usage:
   aws-root-mfa check [options]
+  aws-root-mfa check --organization [--member-role NAME] [options]
+  aws-root-mfa fix [--account ID]... [--apply [--yes]] [--log FILE] [--json]
+  aws-root-mfa fix --enable-central-root [--apply [--yes]]
   npx aws-root-mfa check [options]
 
 Which accounts (default: the one the ambient credentials reach, as the AWS CLI would):
@@ -67,6 +70,18 @@ Which accounts (default: the one the ambient credentials reach, as the AWS CLI w
                         encrypted secret inputs cannot be read: export with --show-secrets if a provider needs them
                           pulumi stack export --file state.json && aws-root-mfa check --stack-state state.json
                           pulumi stack export | aws-root-mfa check --stack-state -
+
+Every account of an AWS Organization (with the management account's or the IAM delegated
+administrator's credentials: organizations:ListAccounts, organizations:DescribeOrganization,
+iam:ListOrganizationsFeatures, and sts:AssumeRoot or sts:AssumeRole on the member role):
+  --organization        list every account (every page of organizations:ListAccounts) and check each one:
+                        through sts:AssumeRoot with the IAMAuditRootUserCredentials task policy when the
+                        organization has centralized root access with root sessions (no role needed in
+                        the members), else through --member-role; accounts not ACTIVE are not applicable
+                          aws-root-mfa check --organization --html root-mfa.html
+  --member-role NAME    read each member through this role instead (e.g. OrganizationAccountAccessRole)
+                          aws-root-mfa check --organization --member-role OrganizationAccountAccessRole
+  --html FILE           also write one self-contained HTML page for an auditor (any check)
 
 Settings:
   --config FILE         the policy pack config, the same JSON as \`pulumi preview --policy-pack-config\`
@@ -87,7 +102,22 @@ on a terminal, a progress line on stderr and colour, unless NO_COLOR is set):
   -h, --help            this help
   --version             the pack's version
 
-Exit codes, by the enforcement level of each policy (from --config, else the policy's own):
+aws-root-mfa fix: delete the root credentials members of an organization with centralized root access
+still have (from the management account or the IAM delegated administrator):
+  (no option)           the plan: per member, what it has (password, access keys, signing certificates,
+                        MFA devices; read through sts:AssumeRoot with IAMAuditRootUserCredentials); nothing changes
+  --account ID          only this member; repeat for several
+  --apply               delete them (sts:AssumeRoot with IAMDeleteRootUserCredentials), then read each
+                        account again and print the aws-root-credentials-removed verdict; asks first on a terminal
+  --yes, -y             do not ask (needed with --apply when standard input is not a terminal)
+  --log FILE            append every action as a JSON line (no secrets; access keys by their last 4 characters)
+  --json                the plan or what was done as one JSON document
+  --enable-central-root plan (or with --apply enable) RootCredentialsManagement and RootSessions
+                          aws-root-mfa fix --account 123456789012
+                          aws-root-mfa fix --apply --yes --log fix.jsonl
+  fix exits 0 when every account was read (and, with --apply, is compliant afterwards), 1 otherwise, 2 when it cannot run.
+
+Exit codes of check, by the enforcement level of each policy (from --config, else the policy's own):
   0  passed: no mandatory policy found a violation or failed to check an account
      (advisory findings are printed, and fail the run only with --strict)
   1  failed: a mandatory policy found a violation, or could not check an account (it fails closed)

@@ -53,7 +53,7 @@ export async function main(argv: readonly string[], io: { colour?: boolean; prog
         io.progress?.(undefined);
         const message = e instanceof CliError
             ? `${e.message}\nRun \`aws-root-mfa --help\` for the options and examples.`
-            : `the check failed unexpectedly (${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}); run again, and if it persists report this message to the policy pack's maintainers.`;
+            : `the command failed unexpectedly (${e instanceof Error ? `${e.name}: ${e.message}` : "an unknown error"}); run again, and if it persists report this message to the policy pack's maintainers.`;
         return { stdout: await errorDocument(options?.format ?? formatAsked(argv), message), stderr: `aws-root-mfa: ${message}\n`, exitCode: 2 };
     }
 }
@@ -124,7 +124,7 @@ async function terminalConfirm(question: string): Promise<boolean> {
 }
 
 function fatal(e: unknown): void {
-    process.stderr.write(`aws-root-mfa: the check failed unexpectedly (${e instanceof Error ? e.message : "an unknown error"}).\n`);
+    process.stderr.write(`aws-root-mfa: the command failed unexpectedly (${e instanceof Error ? e.message : "an unknown error"}).\n`);
     process.exit(2);
 }
 

@@ -17,7 +17,7 @@ import { redactorFor } from "../report/redact";
 import { explainFailure } from "../report/failures";
 import { notePackConfig, withSharedSettings } from "../sharedConfig";
 import { CliError } from "./args";
-import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, runCheck, stackPolicies } from "./check";
+import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, Problem, runCheck, stackPolicies } from "./check";
 import type { ResolvedPolicyConfig } from "./config";
 import { providerResource } from "./targets";
 
@@ -29,6 +29,10 @@ export const BATCH_ACCOUNTS = 500;
 
 /** Units of work at once when the config leaves `concurrency` at its default: an organization is read by one identity, member by member. */
 export const ORGANIZATION_CONCURRENCY = 64;
+
+// The providers the check makes for members are named by how they read and which account.
+const AMBIENT = "ambient";
+const MEMBER_PROVIDER = /^(?:ambient|assume-root|member-role):(\d{12})$/;
 
 /** Checks every account of the organization the ambient credentials manage. */
 export async function runOrganizationCheck(
@@ -57,7 +61,7 @@ export async function runOrganizationCheck(
         for (const member of batch) {
             if (member.accountId === listing.caller.accountId) {
                 // The listing account itself: read with the credentials that listed it.
-                resources.push(providerResource(`ambient:${member.accountId}`, {}));
+                resources.push(providerResource(`${AMBIENT}:${member.accountId}`, {}));
             } else if (opts.memberRole) {
                 const roleArn = `arn:${partition}:iam::${member.accountId}:role/${opts.memberRole}`;
                 resources.push(providerResource(`member-role:${member.accountId}`, { assumeRoles: JSON.stringify([{ roleArn, sessionName: MEMBER_ROLE_SESSION_NAME }]) }));
@@ -191,13 +195,39 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
             })),
         });
     }
+    // A member whose read failed before its account was proven (its AssumeRoot or role denied) is
+    // still that member: its row says could not check, with the reason.
+    const problems: Problem[] = [];
+    const byId = new Map(accounts.map((a) => [a.accountId, a]));
+    const order = new Map(policies.map(({ policy }, i) => [policy.name, i]));
+    for (const problem of results.flatMap((r) => r.problems)) {
+        const ids = new Set(problem.providers.map((p) => MEMBER_PROVIDER.exec(p.name)?.[1]));
+        const [id] = ids;
+        if (ids.size !== 1 || id === undefined) {
+            problems.push(problem);
+            continue;
+        }
+        let account = byId.get(id);
+        if (!account) {
+            const m = members.get(id);
+            account = { accountId: id, partition, providers: problem.providers, results: [], ...(m ? { name: m.name, organizationStatus: m.status } : {}) };
+            byId.set(id, account);
+            accounts.push(account);
+        }
+        for (const r of problem.policies) {
+            if (!account.results.some((x) => x.policy === r.policy)) {
+                account.results.push({ ...r, message: problem.message });
+            }
+        }
+        account.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));
+    }
     accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
     return {
         pack: { name: PACK_NAME, version: packVersion() },
         policies,
         providers: results.flatMap((r) => r.providers),
         accounts,
-        problems: results.flatMap((r) => r.problems),
+        problems,
         unreadable: [],
         strict,
         exitCode: results.some((r) => r.exitCode === 1) ? 1 : 0,
