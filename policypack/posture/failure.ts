@@ -26,6 +26,9 @@ export type Step =
     | { kind: "organization-features"; via?: string }
     | { kind: "virtual-mfa-devices"; via?: string };
 
+/** How a read through `check --organization`'s root sessions is named in a failure (a step's `via`). */
+export const ROOT_SESSION_VIA = "an sts:AssumeRoot session (IAMAuditRootUserCredentials task policy)";
+
 /** What went wrong, in the terms a user acts on. */
 export type FailureKind =
     | "no-credentials"

@@ -10,7 +10,7 @@ import { EndpointTrust, accountKey, answerSource } from "./trust";
 import { AccountClients, AccountSummary, Identity, Outcome, identify, makeClients, readAccountSummary } from "./calls";
 import { resolveCredentials, sharedResolution } from "./credentials";
 import { FeaturesAnswer, Membership, OrganizationFeatures, describeMembership, featuresOf, listOrganizationFeatures } from "./organization";
-import { CheckFailure, DeadlineError, Step, classifyFailure, mayDependOnRoute } from "./failure";
+import { CheckFailure, DeadlineError, ROOT_SESSION_VIA, Step, classifyFailure, mayDependOnRoute } from "./failure";
 import { VirtualMfaDevice, listAssignedVirtualMfaDevices } from "./mfaDevices";
 import { Limiter, concurrencyLimit, withDeadline } from "./limits";
 import { CallLimits, ClientPool, Credentials, DEFAULT_CALL_LIMITS } from "./sdk";
@@ -255,8 +255,9 @@ export class PostureSession {
      * it: the call is made only when that policy runs.
      */
     virtualMfaDevices(account: TargetAccount, auditRoleArn?: string): Promise<Outcome<VirtualMfaDevice[]>> {
-        return this.readOnce(this.cache.virtualMfaDevices, account, auditRoleArn, { kind: "virtual-mfa-devices", via: auditRoleArn },
-            (clients, signal) => listAssignedVirtualMfaDevices(clients, signal, auditRoleArn));
+        const via = auditRoleArn ?? (account.targets.every((t) => t.rootSession) ? ROOT_SESSION_VIA : undefined);
+        return this.readOnce(this.cache.virtualMfaDevices, account, auditRoleArn, { kind: "virtual-mfa-devices", via },
+            (clients, signal) => listAssignedVirtualMfaDevices(clients, signal, via));
     }
 
     /**

@@ -1,5 +1,5 @@
 /** What a failed check means for the user: what happened, and what to do about it. */
-import { CheckFailure, actionOf } from "../posture/failure";
+import { CheckFailure, ROOT_SESSION_VIA, actionOf } from "../posture/failure";
 import { quoted } from "./redact";
 
 /** "What happened" and "what to do" for a failure, in words a user acts on. */
@@ -25,6 +25,8 @@ export function explainFailure(failure: CheckFailure): { happened: string; todo:
                 happened: `${action} was denied while ${where} ${aws}`,
                 todo: failure.step.kind === "web-identity"
                     ? `make sure the trust policy of ${failure.step.roleArn} trusts the token's identity provider, audience and subject`
+                    : failure.step.kind === "virtual-mfa-devices" && failure.step.via === ROOT_SESSION_VIA
+                    ? "the IAMAuditRootUserCredentials task policy does not allow iam:ListVirtualMFADevices, so this policy cannot read root sessions: check it through a role in each member (`aws-root-mfa check --organization --member-role OrganizationAccountAccessRole`)"
                     : failure.step.kind === "assume-root"
                     ? `sts:AssumeRoot works only for a member account (not the management account) of an organization with centralized root access and root sessions enabled (\`aws-root-mfa fix --enable-central-root\`), called by the management account or the IAM delegated administrator with sts:AssumeRoot allowed on the ${failure.step.task} task policy; or read the members through a role of theirs with --member-role`
                     : failure.step.kind === "assume-role" || failure.step.kind === "profile-role"
