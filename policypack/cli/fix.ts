@@ -179,6 +179,11 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
     return report("apply", org, applied, options);
 }
 
+/** An account as reported: what FixAccount declares, nothing more. */
+function publicAccount(a: FixAccount): FixAccount {
+    return { accountId: a.accountId, name: a.name, found: a.found, actions: a.actions, ...(a.verdict ? { verdict: a.verdict } : {}), ...(a.error !== undefined ? { error: a.error } : {}) };
+}
+
 function auditStep(accountId: string): Step {
     return { kind: "root-credentials", accountId, action: "iam:ListAccessKeys, iam:ListSigningCertificates, iam:GetLoginProfile, iam:ListMFADevices" };
 }
@@ -213,7 +218,8 @@ function report(mode: "plan" | "apply", org: AmbientOrganization, accounts: read
     const summary = { accounts: accounts.length, withRootCredentials: withCredentials.length, failed: failed.length };
     if (options.format === "json") {
         return {
-            stdout: JSON.stringify({ schemaVersion: 1, tool: { name: PACK_NAME, version: packVersion() }, mode, organization: { id: org.listing.organizationId, managementAccountId: org.listing.managementAccountId, listedBy: org.listing.caller.accountId }, exitCode, summary, accounts }, null, 2) + "\n",
+            // Only what FixAccount declares: the items read carry full access key ids.
+            stdout: JSON.stringify({ schemaVersion: 1, tool: { name: PACK_NAME, version: packVersion() }, mode, organization: { id: org.listing.organizationId, managementAccountId: org.listing.managementAccountId, listedBy: org.listing.caller.accountId }, exitCode, summary, accounts: accounts.map(publicAccount) }, null, 2) + "\n",
             exitCode,
         };
     }

@@ -191,7 +191,7 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
                 enforcementLevel,
                 ...(policy.severity ? { severity: policy.severity } : {}),
                 status: "not-applicable" as const,
-                evidence: `organizations:ListAccounts at ${listing.listedAt} returned Status=${m.status}: a closed account cannot be signed in to or deployed into`,
+                evidence: `organizations:ListAccounts at ${listing.listedAt} returned State=${m.status}: only an ACTIVE account can be deployed into, so it is not checked`,
             })),
         });
     }
@@ -214,9 +214,12 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
             byId.set(id, account);
             accounts.push(account);
         }
+        // The account is known from the listing; only reading it failed.
+        const message = problem.message.replace(/^The AWS account of provider "[^"\n]*" could not be determined, so its root user could not be checked;/,
+            `Account ${id} of organization ${listing.organizationId} could not be read, so its root user could not be checked;`);
         for (const r of problem.policies) {
             if (!account.results.some((x) => x.policy === r.policy)) {
-                account.results.push({ ...r, message: problem.message });
+                account.results.push({ ...r, message });
             }
         }
         account.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));

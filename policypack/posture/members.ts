@@ -15,7 +15,7 @@ import type { PostureSession } from "./session";
 export interface OrganizationMember {
     accountId: string;
     name: string;
-    /** ACTIVE, SUSPENDED or PENDING_CLOSURE. */
+    /** ListAccounts' State (else its deprecated Status): ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION. */
     status: string;
 }
 
@@ -76,7 +76,8 @@ async function listAccounts(session: PostureSession, target: Target): Promise<Ou
                 }
                 if (!seen.has(a.Id)) {
                     seen.add(a.Id);
-                    members.push({ accountId: a.Id, name: a.Name ?? "", status: a.Status ?? "UNKNOWN" });
+                    // State replaces the deprecated Status (AWS sends both); CLOSED appears only in State.
+                    members.push({ accountId: a.Id, name: a.Name ?? "", status: a.State ?? a.Status ?? "UNKNOWN" });
                 }
             }
             return out.NextToken;

@@ -72,8 +72,8 @@ function accountJson(org: OrganizationRecord, account: AccountRecord): object {
         Arn: `arn:${account.partition}:organizations::${mgmt}:account/${org.id}/${account.id}`,
         Email: accountEmail(org, account.id, account),
         Name: account.name ?? `account-${account.id}`,
-        Status: "ACTIVE",
-        State: "ACTIVE",
+        Status: account.organizationState ?? "ACTIVE",
+        State: account.organizationState ?? "ACTIVE",
         // The management account created the organization; Organizations reports it as having joined by invitation.
         JoinedMethod: account.id === mgmt ? "INVITED" : "CREATED",
         JoinedTimestamp: account.createDate.getTime() / 1000,

@@ -44,6 +44,8 @@ export interface FakeAccountSpec {
     name?: string;
     /** Root user email address in Organizations; default `management+<id>@example.com` for a management account, else `member+<id>@example.com`. */
     email?: string;
+    /** The account's state in Organizations (ListAccounts `State`, and the deprecated `Status` AWS still sends); default ACTIVE. */
+    organizationState?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
 }
 
 /** Who may assume a role, and how. */
@@ -165,6 +167,7 @@ export interface AccountRecord {
     partition: Partition;
     name?: string;
     email?: string;
+    organizationState?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
     /** SummaryMap in response order. */
     summary: Map<string, number>;
     organizationId?: string;
@@ -256,6 +259,7 @@ export class FakeAwsState {
             partition: spec.partition ?? "aws",
             name: spec.name,
             email: spec.email,
+            organizationState: spec.organizationState,
             summary: new Map(),
             organizationId: spec.organizationId,
             createDate: new Date(),
