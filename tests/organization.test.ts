@@ -437,6 +437,19 @@ describe("aws-root-mfa check --organization and fix", function () {
             }
         });
 
+        it("a ListAccounts page that fails after the first: exit 2 naming the call and what to do, never a result that passes accounts it has not seen", async () => {
+            for (let i = 0; i < 30; i++) {
+                fake.addAccount({ id: freshAccountId(), organizationId: org.id, summary: { AccountMFAEnabled: 1 } });
+            }
+            fake.fault({ action: "ListAccounts", kind: "accessDenied", after: 1 });
+            for (const format of [[], ["--json"]]) {
+                const run = await cli(["check", "--organization", ...format], org.keys);
+                assert.equal(run.code, 2, run.stdout + run.stderr);
+                assert.match(run.stderr, /the organization could not be listed with the ambient credentials .*organizations:ListAccounts was denied while listing the organization's accounts.*What to do: grant organizations:ListAccounts/s);
+                assert.doesNotMatch(run.stdout, /"outcome": "(passed|failed)"/);
+            }
+        });
+
         it("transient throttling of iam:GetAccountSummary: retried, every account checked; exit 0", async () => {
             fake.fault({ action: "GetAccountSummary", kind: "throttle", times: 4 });
             const run = await cli(["check", "--organization", "--json"], org.keys);

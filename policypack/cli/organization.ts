@@ -10,9 +10,11 @@ import { readCommonConfig } from "../config";
 import { PACK_NAME, packVersion } from "../pack";
 import { discoverAwsProviders } from "../discover/providers";
 import { type RootSessionSpec, type Target, targetOf } from "../discover/target";
-import { listOrganization, type OrganizationListing, type OrganizationMember } from "../posture/members";
+import { type OrganizationHead, type OrganizationListing, type OrganizationMember, listOrganization, startListing } from "../posture/members";
+import type { CheckFailure } from "../posture/failure";
+import type { OrganizationFeature } from "../posture/organization";
 import { withinOrganization } from "../posture/organizationScope";
-import { DEFAULT_POSTURE_OPTIONS, type PostureSession, endRun, sharedSession } from "../posture/session";
+import { DEFAULT_POSTURE_OPTIONS, type PostureSession, endRun, nextStackAnalysis, sharedSession } from "../posture/session";
 import { redactorFor } from "../report/redact";
 import { explainFailure } from "../report/failures";
 import { notePackConfig, withSharedSettings } from "../sharedConfig";
@@ -24,11 +26,15 @@ import { providerResource } from "./targets";
 /** The session name of member roles assumed for `--member-role`, as CloudTrail shows it. */
 export const MEMBER_ROLE_SESSION_NAME = "aws-root-mfa-organization";
 
-/** Accounts checked at once: each batch is one run with its own deadline, so that no account waits past its timeout for a slot. */
+/** At most this many accounts are checked at once: each batch is a stack analysis with its own deadline, so that no account waits past its timeout for a slot. */
 export const BATCH_ACCOUNTS = 500;
+
 
 /** Units of work at once when the config leaves `concurrency` at its default: an organization is read by one identity, member by member. */
 export const ORGANIZATION_CONCURRENCY = 64;
+
+/** A batch starts once this many accounts are listed (or the listing ended): enough to keep 64 slots busy. */
+const MIN_BATCH_ACCOUNTS = 128;
 
 // The providers the check makes for members are named by how they read and which account.
 const AMBIENT = "ambient";
@@ -40,26 +46,57 @@ export async function runOrganizationCheck(
     opts: { memberRole?: string; strict?: boolean; progress?: (p: CheckProgress) => void },
 ): Promise<CheckResult> {
     const tuned = withOrganizationConcurrency(config);
-    const { listing } = await listWithAmbientCredentials(tuned);
-    const features = listing.features.ok && listing.features.value.kind === "known" ? listing.features.value.features : [];
-    const rootSessions = features.includes("RootCredentialsManagement") && features.includes("RootSessions");
-    if (!opts.memberRole && !rootSessions) {
-        throw new CliError(`organization ${listing.organizationId} cannot be read through sts:AssumeRoot: ${whyNoRootSessions(listing)}. Enable centralized root access with root sessions (\`aws-root-mfa fix --enable-central-root\` shows how), or read each member through a role it has: --member-role OrganizationAccountAccessRole`);
+    const { session, ambient, redact } = ambientSession(tuned);
+    // Members are read while later pages are listed: a page needs the last one's token, so the
+    // listing of a large organization takes as long as its pages, one after the other.
+    const queue: OrganizationMember[] = [];
+    let wake: (() => void) | undefined;
+    const listing = startListing(session, ambient, (page) => {
+        queue.push(...page);
+        wake?.();
+    });
+    let listed = false;
+    const members = listing.members.finally(() => {
+        listed = true;
+        wake?.();
+    });
+    const head = await listing.head;
+    if (!head.ok) {
+        listing.stop();
+        throw listingError(head.failure, redact);
     }
-    const partition = listing.caller.partition;
-    const listedBy = `${listing.caller.accountId === listing.managementAccountId ? "management account" : "delegated administrator"} ${listing.caller.accountId}`;
-    const active = listing.members.filter((m) => m.status === "ACTIVE");
-    const batches: OrganizationMember[][] = [];
-    for (let i = 0; i < active.length; i += BATCH_ACCOUNTS) {
-        batches.push(active.slice(i, i + BATCH_ACCOUNTS));
+    const org = head.value;
+    const features = knownFeatures(org.features);
+    if (!opts.memberRole && !(features.includes("RootCredentialsManagement") && features.includes("RootSessions"))) {
+        listing.stop();
+        throw new CliError(`organization ${org.organizationId} cannot be read through sts:AssumeRoot: ${whyNoRootSessions(org)}. Enable centralized root access with root sessions (\`aws-root-mfa fix --enable-central-root\` shows how), or read each member through a role it has: --member-role OrganizationAccountAccessRole`);
     }
+    const partition = org.caller.partition;
+    const scope = {
+        organizationId: org.organizationId,
+        managementAccountId: org.managementAccountId,
+        // Grows as pages come: a batch reads only members already listed.
+        members: new Set<string>(),
+        listedBy: `${org.caller.accountId === org.managementAccountId ? "management account" : "delegated administrator"} ${org.caller.accountId}`,
+        features: org.features,
+        rootSessions: new Map<string, RootSessionSpec>(),
+    };
     const results: CheckResult[] = [];
+    const seen: OrganizationMember[] = [];
     let done = 0;
-    for (const batch of batches) {
+    for (;;) {
+        while (!listed && queue.length < MIN_BATCH_ACCOUNTS) {
+            await new Promise<void>((resolve) => (wake = resolve));
+        }
+        if (queue.length === 0) {
+            break;
+        }
+        const batch = queue.splice(0, BATCH_ACCOUNTS);
+        seen.push(...batch);
+        batch.forEach((m) => scope.members.add(m.accountId));
         const resources: PolicyResource[] = [];
-        const sessions = new Map<string, RootSessionSpec>();
-        for (const member of batch) {
-            if (member.accountId === listing.caller.accountId) {
+        for (const member of batch.filter((m) => m.status === "ACTIVE")) {
+            if (member.accountId === org.caller.accountId) {
                 // The listing account itself: read with the credentials that listed it.
                 resources.push(providerResource(`${AMBIENT}:${member.accountId}`, {}));
             } else if (opts.memberRole) {
@@ -67,37 +104,42 @@ export async function runOrganizationCheck(
                 resources.push(providerResource(`member-role:${member.accountId}`, { assumeRoles: JSON.stringify([{ roleArn, sessionName: MEMBER_ROLE_SESSION_NAME }]) }));
             } else {
                 const resource = providerResource(`assume-root:${member.accountId}`, {});
-                sessions.set(resource.urn, { accountId: member.accountId, partition, task: "IAMAuditRootUserCredentials" });
+                scope.rootSessions.set(resource.urn, { accountId: member.accountId, partition, task: "IAMAuditRootUserCredentials" });
                 resources.push(resource);
             }
         }
+        if (resources.length === 0) {
+            continue;
+        }
         const offset = done;
-        endRun();
-        const scope = {
-            organizationId: listing.organizationId,
-            managementAccountId: listing.managementAccountId,
-            members: new Set(listing.members.map((m) => m.accountId)),
-            listedBy,
-            features: listing.features,
-            rootSessions: sessions,
-        };
+        // Each batch is a stack analysis of its own (its own deadline), sharing the run's answers and connections.
+        nextStackAnalysis();
         results.push(await withinOrganization(scope, () => runCheck({ resources, secrets: new Set(), unreadable: [] }, tuned, {
             strict: opts.strict,
-            progress: opts.progress && ((p) => opts.progress?.({ ...p, accountsDone: offset + p.accountsDone, accountsTotal: p.accountsTotal === undefined ? undefined : active.length })),
+            progress: opts.progress && ((p) => opts.progress?.({ ...p, accountsDone: offset + p.accountsDone, accountsTotal: p.accountsTotal === undefined ? undefined : seen.length + queue.length })),
         })));
-        done += batch.length;
+        done += resources.length;
     }
+    const all = await members;
     endRun();
+    if (!all.ok) {
+        // Some members were never listed: a result without them would pass an organization it has not seen.
+        throw listingError(all.failure, redact);
+    }
     const info: OrganizationInfo = {
-        id: listing.organizationId,
-        managementAccountId: listing.managementAccountId,
-        listedBy: listing.caller.accountId,
+        id: org.organizationId,
+        managementAccountId: org.managementAccountId,
+        listedBy: org.caller.accountId,
         readPath: opts.memberRole ? "member-role" : "assume-root",
         ...(opts.memberRole ? { memberRole: opts.memberRole } : {}),
         features,
-        listedAt: listing.listedAt,
+        listedAt: new Date().toISOString(),
     };
-    return merged(results, listing, partition, info, tuned, opts.strict === true);
+    return merged(results, { ...org, members: all.value, listedAt: info.listedAt }, partition, info, tuned, opts.strict === true);
+}
+
+function knownFeatures(answer: OrganizationHead["features"]): OrganizationFeature[] {
+    return answer.ok && answer.value.kind === "known" ? answer.value.features : [];
 }
 
 /** The config with `concurrency` raised for an organization, unless a policy sets it. */
@@ -121,8 +163,18 @@ export interface AmbientOrganization {
     redact: (text: string) => string;
 }
 
-/** Lists the organization with the ambient credentials, through the same trusted endpoints, limits and timeouts the policies use. */
+/** Lists the organization with the ambient credentials, every page, through the same trusted endpoints, limits and timeouts the policies use. */
 export async function listWithAmbientCredentials(config: ReadonlyMap<string, ResolvedPolicyConfig>): Promise<AmbientOrganization> {
+    const { session, ambient, redact } = ambientSession(config);
+    const listed = await listOrganization(session, ambient);
+    if (!listed.ok) {
+        throw listingError(listed.failure, redact);
+    }
+    return { listing: listed.value, session, ambient, redact };
+}
+
+/** A session of a fresh run, with the ambient credentials' target, for listing the organization. */
+function ambientSession(config: ReadonlyMap<string, ResolvedPolicyConfig>): Omit<AmbientOrganization, "listing"> {
     const policy = stackPolicies().find((p) => (config.get(p.name)?.enforcementLevel ?? "disabled") !== "disabled");
     if (!policy) {
         throw new CliError("every policy is disabled in the config, so there is nothing to check");
@@ -135,25 +187,22 @@ export async function listWithAmbientCredentials(config: ReadonlyMap<string, Res
         throw new CliError(`the policy config cannot be used: ${e instanceof Error ? e.message : "it could not be read"}`);
     }
     const discovered = discoverAwsProviders([providerResource("organization", {})]);
-    const [ambient] = discovered;
-    if (ambient.status !== "ready") {
+    const [provider] = discovered;
+    if (provider.status !== "ready") {
         throw new CliError("the ambient AWS settings (AWS_REGION, AWS_PROFILE, ...) cannot be used to list the organization");
     }
     endRun();
-    const session = sharedSession(common.posture, "stack");
-    const target = targetOf(ambient.settings);
     const redactor = redactorFor(discovered);
-    const redact = (text: string) => redactor(text, [ambient.provider]);
-    const listed = await listOrganization(session, target);
-    if (!listed.ok) {
-        const { happened, todo } = explainFailure(listed.failure);
-        throw new CliError(redact(`the organization could not be listed with the ambient credentials (they must be the management account's or the IAM delegated administrator's, allowed organizations:ListAccounts, organizations:DescribeOrganization and iam:ListOrganizationsFeatures): ${happened}. What to do: ${todo}`));
-    }
-    return { listing: listed.value, session, ambient: target, redact };
+    return { session: sharedSession(common.posture, "stack"), ambient: targetOf(provider.settings), redact: (text: string) => redactor(text, [provider.provider]) };
+}
+
+function listingError(failure: CheckFailure, redact: (text: string) => string): CliError {
+    const { happened, todo } = explainFailure(failure);
+    return new CliError(redact(`the organization could not be listed with the ambient credentials (they must be the management account's or the IAM delegated administrator's, allowed organizations:ListAccounts, organizations:DescribeOrganization and iam:ListOrganizationsFeatures): ${happened}. What to do: ${todo}`));
 }
 
 /** Why the organization's members cannot be read through sts:AssumeRoot. */
-export function whyNoRootSessions(listing: OrganizationListing): string {
+export function whyNoRootSessions(listing: OrganizationHead): string {
     const f = listing.features;
     if (!f.ok) {
         return `its centralized root access features could not be read (${explainFailure(f.failure).happened})`;

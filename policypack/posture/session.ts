@@ -90,9 +90,20 @@ export class RunCache {
     /** Set when the run's stack analysis starts: its policies share one deadline. */
     stackStartedAt: number | undefined;
     /** Aborted when the stack analysis's deadline passes: whatever is unfinished then ends. */
-    readonly stackAbort = new AbortController();
+    stackAbort = new AbortController();
     /** When the run's abort timer fires, once one is armed. */
     stackAbortAt: number | undefined;
+    stackTimer: NodeJS.Timeout | undefined;
+    /** Never aborted: for work that is no stack analysis's (check --organization's listing spans its batches). */
+    readonly unbounded = new AbortController();
+
+    /** Starts a new stack analysis in the same run (check --organization's next batch): a deadline of its own, the answers and connections kept. */
+    restartStack(): void {
+        clearTimeout(this.stackTimer);
+        this.stackStartedAt = undefined;
+        this.stackAbortAt = undefined;
+        this.stackAbort = new AbortController();
+    }
     /** The run's SDK request handlers and role-assuming STS clients. */
     readonly pool: ClientPool;
     /** Base credentials per source, before any role. */
@@ -145,7 +156,8 @@ export class PostureSession {
         const abort = this.cache.stackAbort;
         if (!abort.signal.aborted && (this.cache.stackAbortAt === undefined || at < this.cache.stackAbortAt)) {
             this.cache.stackAbortAt = at;
-            setTimeout(() => abort.abort(new DeadlineError(this.options.timeoutSeconds)), Math.max(0, at - Date.now())).unref();
+            clearTimeout(this.cache.stackTimer);
+            this.cache.stackTimer = setTimeout(() => abort.abort(new DeadlineError(this.options.timeoutSeconds)), Math.max(0, at - Date.now())).unref();
         }
         return at;
     }
@@ -400,17 +412,22 @@ export class PostureSession {
         return this.onTarget(target, s, call);
     }
 
+    /** Like {@link callWith}, but outside any stack analysis: bounded by timeoutSeconds only, never by a batch's deadline. */
+    callOutsideStack<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+        return this.onTarget(target, s, call, undefined, this.cache.unbounded.signal);
+    }
+
     /**
      * One call with a target's credentials, bounded: within timeoutSeconds of being asked, the
      * credentials included. Calls with the same `slot` key share a concurrency slot.
      */
-    private async onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>, slot?: string): Promise<Outcome<T>> {
+    private async onTarget<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>, slot?: string, stop?: AbortSignal): Promise<Outcome<T>> {
         const deadlineAt = this.deadlineFromNow();
         const creds = await this.credentialsOf(target);
         if (!creds.ok) {
             return creds;
         }
-        return this.bounded(s, deadlineAt, (signal) => call(this.clients(target, creds.value), signal), slot);
+        return this.bounded(s, deadlineAt, (signal) => call(this.clients(target, creds.value), signal), slot, stop);
     }
 
     /**
@@ -438,8 +455,8 @@ export class PostureSession {
      * key), then runs until `deadlineAt`, counted from when it was asked for. However many units
      * hang, each ends by then, and a unit whose time ran out while it waited sends nothing.
      */
-    private bounded<T>(s: Step, deadlineAt: number, work: (signal: AbortSignal) => Promise<Outcome<T>>, slot?: string): Promise<Outcome<T>> {
-        return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, this.cache.stackAbort.signal), slot)
+    private bounded<T>(s: Step, deadlineAt: number, work: (signal: AbortSignal) => Promise<Outcome<T>>, slot?: string, stop?: AbortSignal): Promise<Outcome<T>> {
+        return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, stop ?? this.cache.stackAbort.signal), slot)
             .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) }));
     }
 }
@@ -485,13 +502,18 @@ interface Run {
 let currentRun: Run | undefined;
 let stackAnalyses = 0;
 
-/**
- * Ends the current run: its connections close and the next session reads afresh, with a stack
- * deadline of its own. `check --organization` checks a large organization batch by batch this way.
- */
+/** Ends the current run: its connections close and the next session reads afresh. */
 export function endRun(): void {
     currentRun?.caches.forEach((c) => c.pool.close());
     currentRun = undefined;
+}
+
+/**
+ * Starts the next stack analysis of the current run, with a deadline of its own, keeping its
+ * answers and connections: `check --organization` checks a large organization batch by batch.
+ */
+export function nextStackAnalysis(): void {
+    currentRun?.caches.forEach((c) => c.restartStack());
 }
 
 /**
