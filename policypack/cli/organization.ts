@@ -6,6 +6,8 @@
  * root sessions, else through the role `--member-role` names in each member.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { readCommonConfig } from "../config";
 import { PACK_NAME, packVersion } from "../pack";
 import { discoverAwsProviders } from "../discover/providers";
@@ -84,6 +86,7 @@ export async function runOrganizationCheck(
     const results: CheckResult[] = [];
     const seen: OrganizationMember[] = [];
     let done = 0;
+    let collectedAt = 0;
     for (;;) {
         while (!listed && queue.length < MIN_BATCH_ACCOUNTS) {
             await new Promise<void>((resolve) => (wake = resolve));
@@ -119,6 +122,10 @@ export async function runOrganizationCheck(
             progress: opts.progress && ((p) => opts.progress?.({ ...p, accountsDone: offset + p.accountsDone, accountsTotal: p.accountsTotal === undefined ? undefined : seen.length + queue.length })),
         })));
         done += resources.length;
+        if (done - collectedAt >= COLLECT_EVERY_ACCOUNTS) {
+            collect();
+            collectedAt = done;
+        }
     }
     const all = await members;
     endRun();
@@ -137,6 +144,14 @@ export async function runOrganizationCheck(
     };
     return merged(results, { ...org, members: all.value, listedAt: info.listedAt }, partition, info, tuned, opts.strict === true);
 }
+
+// Reading accounts leaves SDK clients, requests and answers behind as garbage, and V8 lets the heap
+// grow far past what is live (5,000 accounts: 300 MB of heap, 80 MB live) before collecting it.
+// Collecting every COLLECT_EVERY_ACCOUNTS accounts keeps a large organization's memory near that. V8
+// offers no collector at run time without --expose-gc, which a CLI started by npx cannot pass itself.
+setFlagsFromString("--expose-gc");
+const collect = runInNewContext("gc") as () => void;
+const COLLECT_EVERY_ACCOUNTS = BATCH_ACCOUNTS;
 
 function knownFeatures(answer: OrganizationHead["features"]): OrganizationFeature[] {
     return answer.ok && answer.value.kind === "known" ? answer.value.features : [];

@@ -412,7 +412,10 @@ export class PostureSession {
         return this.onTarget(target, s, call);
     }
 
-    /** Like {@link callWith}, but outside any stack analysis: bounded by timeoutSeconds only, never by a batch's deadline. */
+    /**
+     * Like {@link callWith}, but outside any stack analysis: bounded by timeoutSeconds only, never
+     * by a batch's deadline, and without a concurrency slot (its caller makes one call at a time).
+     */
     callOutsideStack<T>(target: Target, s: Step, call: (clients: AccountClients, signal: AbortSignal) => Promise<Outcome<T>>): Promise<Outcome<T>> {
         return this.onTarget(target, s, call, undefined, this.cache.unbounded.signal);
     }
@@ -456,7 +459,9 @@ export class PostureSession {
      * hang, each ends by then, and a unit whose time ran out while it waited sends nothing.
      */
     private bounded<T>(s: Step, deadlineAt: number, work: (signal: AbortSignal) => Promise<Outcome<T>>, slot?: string, stop?: AbortSignal): Promise<Outcome<T>> {
-        return this.run(() => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, stop ?? this.cache.stackAbort.signal), slot)
+        const unit = () => withDeadline(this.options.timeoutSeconds, deadlineAt - Date.now(), work, stop ?? this.cache.stackAbort.signal);
+        // Work outside the stack analyses (one call at a time: the organization's listing) takes no slot, so reads never hold it up.
+        return (stop ? unit() : this.run(unit, slot))
             .catch((e): Outcome<T> => ({ ok: false, failure: classifyFailure(s, e) }));
     }
 }
