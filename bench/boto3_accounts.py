@@ -1,6 +1,11 @@
 """What a team would script instead of the pack: boto3, one process, 16 threads, per account
 AssumeRole with the deployer's credentials from the environment (one shared STS client), then IAM
-GetAccountSummary with the role's credentials. Two styles of making the IAM client:
+GetAccountSummary with the role's credentials. With --assume-root the arguments are account ids
+and each account is read as `check --organization` reads it with centralized root access:
+sts:AssumeRoot (TargetPrincipal the account id, TaskPolicyArn IAMAuditRootUserCredentials) with the
+environment's credentials (the management account's), then GetAccountSummary with the root
+session's credentials (needs a botocore that knows AssumeRoot: from November 2024 on). Two styles
+of making the IAM client:
 
 - session-per-account (default): `boto3.Session(<the role's keys>).client("iam")`, the way AWS's
   multi-account examples write it (sessions are not thread-safe, so each thread makes its own);
@@ -8,6 +13,7 @@ GetAccountSummary with the role's credentials. Two styles of making the IAM clie
   service model again per account (a tuned script).
 
 Usage: boto3_accounts.py [--style session-per-account|shared-session] --endpoint-url URL --region REGION ROLE_ARN...
+       boto3_accounts.py --assume-root [--partition aws] [--style ...] --endpoint-url URL --region REGION ACCOUNT_ID...
 
 Prints {"wallMs": N, "accounts": N} on stdout: the wall time from after the imports to the last
 summary (the shared STS client's creation included, Python's start-up and imports not). Exits 1
@@ -26,8 +32,18 @@ import botocore.config
 THREADS = 16
 
 
-def account_summary(style, session, session_lock, sts, endpoint_url, region, role_arn):
-    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="root-mfa-audit")["Credentials"]
+def root_audit_credentials(sts, partition, account_id):
+    """Credentials of an sts:AssumeRoot session on the account, limited to IAMAuditRootUserCredentials."""
+    task = f"arn:{partition}:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+    return sts.assume_root(TargetPrincipal=account_id, TaskPolicyArn={"arn": task})["Credentials"]
+
+
+def account_summary(style, session, session_lock, sts, endpoint_url, region, role_arn, partition=None):
+    if partition is None:
+        creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="root-mfa-audit")["Credentials"]
+    else:
+        # --assume-root: role_arn is the account id.
+        creds = root_audit_credentials(sts, partition, role_arn)
     keys = dict(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
@@ -49,8 +65,12 @@ def main():
     parser.add_argument("--style", choices=["session-per-account", "shared-session"], default="session-per-account")
     parser.add_argument("--endpoint-url", required=True)
     parser.add_argument("--region", required=True)
-    parser.add_argument("role_arns", nargs="+")
+    parser.add_argument("--assume-root", action="store_true",
+                        help="the arguments are account ids, each read through sts:AssumeRoot (IAMAuditRootUserCredentials)")
+    parser.add_argument("--partition", default="aws", help="partition of the task policy ARN with --assume-root")
+    parser.add_argument("role_arns", nargs="+", metavar="ROLE_ARN_OR_ACCOUNT_ID")
     args = parser.parse_args()
+    partition = args.partition if args.assume_root else None
 
     t0 = time.perf_counter()
     session = boto3.Session()
@@ -62,7 +82,7 @@ def main():
 
     def one(role_arn):
         try:
-            account_summary(args.style, session, session_lock, sts, args.endpoint_url, args.region, role_arn)
+            account_summary(args.style, session, session_lock, sts, args.endpoint_url, args.region, role_arn, partition)
         except Exception as e:  # every failure is reported per account, none ends the run early
             failures.append(f"{role_arn}: {e}")
 
