@@ -10,9 +10,11 @@ export interface UnknownValueError extends Error {
     props: string[];
 }
 
-const policy = require("@pulumi/policy") as { UnknownValueError: new (...args: never[]) => UnknownValueError };
-
-/** True for @pulumi/policy's own UnknownValueError (and only for it: its server checks instanceof). */
+/**
+ * True for @pulumi/policy's own UnknownValueError (and only for it: its server checks instanceof).
+ * The package loads only when an error is examined: `aws-root-mfa check` otherwise never needs it.
+ */
 export function isUnknownValueError(e: unknown): e is UnknownValueError {
+    const policy = require("@pulumi/policy") as { UnknownValueError: new (...args: never[]) => UnknownValueError };
     return e instanceof policy.UnknownValueError;
 }

@@ -5,7 +5,6 @@
  * providers whose role was unknown during preview. It shares the run's posture cache with the
  * stack policies, so an account is still asked once per run.
  */
-import * as pulumi from "@pulumi/pulumi";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, readCommonConfig } from "../config";
 import { withSharedSettings } from "../sharedConfig";
@@ -18,6 +17,7 @@ import { deadlineMessage, invalidProviderMessage, unidentifiedMessage } from "..
 import { redactorFor } from "../report/redact";
 import { rootMfaAccountCheck, rootMfaEnabledMetadata } from "./rootMfaEnabled";
 import { beforeDeadline, configErrorMessage, knownProviders, policyFields, reachable, safeReporter, startReading, unexpectedErrorMessage } from "./stackCheck";
+import { isPreview } from "../runtime";
 
 const NAME = "aws-root-mfa-before-deploy";
 
@@ -32,7 +32,7 @@ export const rootMfaBeforeDeploy: ResourceValidationPolicy = {
         if (!isAwsProviderType(args.type)) {
             return;
         }
-        if (pulumi.runtime.isDryRun()) {
+        if (isPreview()) {
             // Silent in preview, but the provider's account starts being read now, while the
             // program runs, so the stack policies find the answers waiting at the end.
             setImmediate(() => prefetchProvider(args));

@@ -3,7 +3,6 @@
  * providers, keep secrets out of every message, never let an error escape as a gRPC error, and
  * surface providers unknown during preview only after every known account was reported.
  */
-import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, PolicyComplianceFramework, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CommonConfig, ConfigError, commonSchemaProperties, readCommonConfig } from "../config";
 import { SharedSettingDisagreement, withSharedSettings } from "../sharedConfig";
@@ -14,6 +13,7 @@ import { deadlineMessage, describeExpiredExemption, describeProviders, invalidPr
 import { refusedOverride } from "../posture/trust";
 import { Redactor, redactorFor } from "../report/redact";
 import { AccountCheck, OutcomeAccount, currentRecorder } from "./outcomes";
+import { isPreview } from "../runtime";
 
 /** A policy's metadata as the pack keeps it beside the policy's logic. */
 export interface PolicyMetadata {
@@ -117,18 +117,20 @@ export async function runStackCheck(
  * the policy's level, now.
  */
 export function knownProviders(discovered: readonly DiscoveredProvider[], report: Reporter): { ready: ReadyProvider[]; unknown: UnknownProvider[] } {
-    const preview = pulumi.runtime.isDryRun();
+    // Asked only about a provider with an unknown input: a check outside Pulumi has none.
+    let previewing: boolean | undefined;
+    const preview = () => (previewing ??= isPreview());
     const ready: ReadyProvider[] = [];
     const unknown: UnknownProvider[] = [];
     for (const p of discovered) {
         if (p.status === "unknown") {
-            if (preview) {
+            if (preview()) {
                 unknown.push(p);
             } else {
                 report(unknownInUpdateMessage(p.provider, [p.input]), [p.provider]);
             }
         } else if (p.status === "ready") {
-            if (!preview && p.settings.unknownInputs.length > 0) {
+            if (p.settings.unknownInputs.length > 0 && !preview()) {
                 report(unknownInUpdateMessage(p.provider, p.settings.unknownInputs), [p.provider]);
             } else {
                 ready.push(p);
