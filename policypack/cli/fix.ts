@@ -6,7 +6,7 @@
  * turns on RootCredentialsManagement and RootSessions. Every account is worked on by itself: one
  * failure never stops the others. Every action can be logged as a JSON line, never with a secret.
  */
-import { appendFileSync, openSync, closeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, openSync, writeSync } from "node:fs";
 import { withRootSession, type RootTask, type Target } from "../discover/target";
 import { readAccountSummary, step, type Outcome } from "../posture/calls";
 import type { CheckFailure, Step } from "../posture/failure";
@@ -69,23 +69,46 @@ export async function runFix(options: FixOptions, io: { confirm?: Confirm } = {}
     }
 }
 
-/** Appends JSON lines to the file; created private to its owner. */
-function openLog(file: string): (action: FixAction) => void {
+/** Appends JSON lines to the file: opened once, never through a symbolic link, a regular file kept private to its owner. */
+function openLog(file: string): ActionLog {
+    let fd: number;
     try {
-        closeSync(openSync(file, "a", 0o600));
+        fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
     } catch (e) {
-        throw new CliError(`--log ${file} cannot be written (${e instanceof Error && "code" in e ? String((e as { code?: unknown }).code) : "unknown error"}): give a file in a directory you can write to`);
+        throw new CliError(`--log ${file} cannot be opened (${errorCode(e)}): give a regular file (not a symbolic link) in a directory you can write to`);
     }
-    return (action) => appendFileSync(file, `${JSON.stringify(action)}\n`);
+    if (!fstatSync(fd).isFile()) {
+        closeSync(fd);
+        throw new CliError(`--log ${file} is not a regular file: give a file name for the JSON lines`);
+    }
+    fchmodSync(fd, 0o600);
+    const log: ActionLog = (action) => {
+        if (log.failed === undefined) {
+            try {
+                writeSync(fd, `${JSON.stringify(action)}\n`);
+            } catch (e) {
+                // A full disk must not stop a deletion half-way: the run goes on and says the log is incomplete.
+                log.failed = `--log ${file} could not be written from ${action.time} on (${errorCode(e)}), so it is incomplete; what was done is in this output`;
+            }
+        }
+    };
+    return log;
 }
 
-type Log = ((action: FixAction) => void) | undefined;
+function errorCode(e: unknown): string {
+    return e instanceof Error && "code" in e ? String((e as { code?: unknown }).code) : "unknown error";
+}
+
+/** Writes one action; `failed` says why the log stopped, once it has. */
+type ActionLog = ((action: FixAction) => void) & { failed?: string };
+
+type Log = ActionLog | undefined;
 
 async function removeRootCredentials(org: AmbientOrganization, options: FixOptions, io: { confirm?: Confirm }, log: Log): Promise<FixResult> {
     const { listing, session, ambient, redact } = org;
     const features = knownFeatures(listing.features);
     if (!features.includes("RootCredentialsManagement") || !features.includes("RootSessions")) {
-        throw new CliError(`root credentials of organization ${listing.organizationId} cannot be deleted centrally: ${whyNoRootSessions(listing)}. Run \`aws-root-mfa fix --enable-central-root\` to see what to enable`);
+        throw new CliError(redact(`root credentials of organization ${listing.organizationId} cannot be deleted centrally: ${whyNoRootSessions(listing)}. Run \`aws-root-mfa fix --enable-central-root\` to see what to enable`));
     }
     const byId = new Map(listing.members.map((m) => [m.accountId, m]));
     for (const id of options.accounts) {
@@ -93,13 +116,16 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
         if (!m) {
             throw new CliError(`--account ${id} is not an account of organization ${listing.organizationId}`);
         }
+        if (m.status !== "ACTIVE") {
+            throw new CliError(`--account ${id} is ${m.status} in organization ${listing.organizationId}: only an ACTIVE account can be signed in to, so there is nothing to delete`);
+        }
         if (id === listing.managementAccountId) {
             throw new CliError(`--account ${id} is the management account of ${listing.organizationId}: centralized root access never covers it; protect its root user with MFA (sign in as root, IAM → Security credentials → Assign MFA)`);
         }
     }
     const chosen = listing.members.filter((m) => m.accountId !== listing.managementAccountId && m.status === "ACTIVE" && (options.accounts.length === 0 || options.accounts.includes(m.accountId)));
     const partition = listing.caller.partition;
-    const sessionOf = (accountId: string, task: RootTask): Target => withRootSession(ambient, { accountId, partition, task });
+    const sessionOf = (accountId: string, task: RootTask, label?: string): Target => withRootSession(ambient, { accountId, partition, task, ...(label ? { label } : {}) });
     const failureText = (f: CheckFailure) => {
         const { happened, todo } = explainFailure(f);
         return redact(`${happened}. What to do: ${todo}`);
@@ -109,11 +135,11 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
         log?.(safe);
         return safe;
     };
-    const call = <T>(accountId: string, task: RootTask, action: string, work: Parameters<typeof session.callWith<T>>[2]) =>
-        session.callWith<T>(sessionOf(accountId, task), { kind: "root-credentials", accountId, action }, work);
+    const call = <T>(accountId: string, task: RootTask, action: string, work: Parameters<typeof session.callWith<T>>[2], label?: string) =>
+        session.callWith<T>(sessionOf(accountId, task, label), { kind: "root-credentials", accountId, action }, work);
 
     // The plan: what each member has, read with the audit task only.
-    const plans = await Promise.all(chosen.map(async (m): Promise<FixAccount & { items: RootCredentialItem[] }> => {
+    const plans = await inChunks(chosen, async (m): Promise<FixAccount & { items: RootCredentialItem[] }> => {
         const found = await call(m.accountId, "IAMAuditRootUserCredentials", "iam:ListAccessKeys, iam:ListSigningCertificates, iam:GetLoginProfile, iam:ListMFADevices",
             (clients, signal) => step(auditStep(m.accountId), () => listRootCredentials(clients, signal)));
         if (!found.ok) {
@@ -123,10 +149,10 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
         }
         const actions = found.value.map((item) => record({ time: now(), account: m.accountId, action: actionOf(item), subject: describeRootCredential(item), result: "planned" }));
         return { accountId: m.accountId, name: m.name, found: found.value.map(describeRootCredential), items: found.value, actions };
-    }));
+    });
     const toFix = plans.filter((p) => p.items.length > 0);
     if (!options.apply || toFix.length === 0) {
-        return report("plan", org, plans, options);
+        return report("plan", org, plans, options, log?.failed);
     }
     if (!options.yes) {
         if (!io.confirm) {
@@ -138,7 +164,7 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
         }
     }
     // Apply: each account with its own delete session; every credential found at apply time is removed.
-    const applied = await Promise.all(plans.map(async (p): Promise<FixAccount> => {
+    const applied = await inChunks(plans, async (p): Promise<FixAccount> => {
         if (p.error || p.items.length === 0) {
             return p;
         }
@@ -151,6 +177,10 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
             return { ...p, actions, error };
         }
         for (const [kind] of REMOVAL) {
+            if (kind === "mfa-device" && actions.some((a) => a.result === "failed")) {
+                // MFA stays while anything else remains: it still guards what could not be deleted.
+                break;
+            }
             for (const item of current.value.filter((i) => i.kind === kind)) {
                 const action = actionOf(item);
                 const done = await call(p.accountId, "IAMDeleteRootUserCredentials", action, (clients, signal) =>
@@ -165,7 +195,8 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
             }
         }
         // Read the account again, as the pack reads it, and judge it with the pack's own verdict.
-        const summary = await call(p.accountId, "IAMAuditRootUserCredentials", "iam:GetAccountSummary", (clients, signal) => readAccountSummary(clients, signal, `a root session (IAMAuditRootUserCredentials) in ${p.accountId}`));
+        // A fresh audit session: the plan's may have expired (900 s at most) while the prompt waited.
+        const summary = await call(p.accountId, "IAMAuditRootUserCredentials", "iam:GetAccountSummary", (clients, signal) => readAccountSummary(clients, signal, `a root session (IAMAuditRootUserCredentials) in ${p.accountId}`), "after-apply");
         const verdict = rootCredentialsRemovedVerdict({
             partition,
             summary,
@@ -175,13 +206,26 @@ async function removeRootCredentials(org: AmbientOrganization, options: FixOptio
         const evidence = summary.ok ? describeEvidence(summary.value, ["AccountPasswordPresent", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent", "AccountMFAEnabled"]) : failureText(summary.failure);
         const failed = actions.find((a) => a.result === "failed");
         return { ...p, actions, verdict: { status: verdict.status, evidence }, ...(failed ? { error: failed.error } : {}) };
-    }));
-    return report("apply", org, applied, options);
+    });
+    return report("apply", org, applied, options, log?.failed);
 }
 
 /** An account as reported: what FixAccount declares, nothing more. */
 function publicAccount(a: FixAccount): FixAccount {
     return { accountId: a.accountId, name: a.name, found: a.found, actions: a.actions, ...(a.verdict ? { verdict: a.verdict } : {}), ...(a.error !== undefined ? { error: a.error } : {}) };
+}
+
+// Accounts worked on at once: each unit's time counts from when it is asked for, so asking for
+// thousands at once would let the last ones time out waiting for a slot (fix ORGANIZATION_CONCURRENCY × 2).
+const CHUNK_ACCOUNTS = 128;
+
+/** `work` for every item, CHUNK_ACCOUNTS at a time; one item's failure is its own result. */
+async function inChunks<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+    const results: R[] = [];
+    for (let i = 0; i < items.length; i += CHUNK_ACCOUNTS) {
+        results.push(...await Promise.all(items.slice(i, i + CHUNK_ACCOUNTS).map(work)));
+    }
+    return results;
 }
 
 function auditStep(accountId: string): Step {
@@ -211,15 +255,15 @@ function planText(org: AmbientOrganization, plans: readonly FixAccount[]): strin
 }
 
 /** The run's report, as text or JSON, and its exit code: 1 when an account could not be read, a removal failed, or an account still has root credentials. */
-function report(mode: "plan" | "apply", org: AmbientOrganization, accounts: readonly FixAccount[], options: FixOptions): FixResult {
+function report(mode: "plan" | "apply", org: AmbientOrganization, accounts: readonly FixAccount[], options: FixOptions, logFailure: string | undefined): FixResult {
     const failed = accounts.filter((a) => a.error !== undefined || (a.verdict !== undefined && a.verdict.status !== "compliant"));
     const withCredentials = accounts.filter((a) => a.found.length > 0);
-    const exitCode = failed.length > 0 ? 1 : 0;
+    const exitCode = failed.length > 0 || logFailure !== undefined ? 1 : 0;
     const summary = { accounts: accounts.length, withRootCredentials: withCredentials.length, failed: failed.length };
     if (options.format === "json") {
         return {
             // Only what FixAccount declares: the items read carry full access key ids.
-            stdout: JSON.stringify({ schemaVersion: 1, tool: { name: PACK_NAME, version: packVersion() }, mode, organization: { id: org.listing.organizationId, managementAccountId: org.listing.managementAccountId, listedBy: org.listing.caller.accountId }, exitCode, summary, accounts: accounts.map(publicAccount) }, null, 2) + "\n",
+            stdout: JSON.stringify({ schemaVersion: 1, tool: { name: PACK_NAME, version: packVersion() }, mode, organization: { id: org.listing.organizationId, managementAccountId: org.listing.managementAccountId, listedBy: org.listing.caller.accountId }, exitCode, summary, accounts: accounts.map(publicAccount), ...(logFailure ? { logError: logFailure } : {}) }, null, 2) + "\n",
             exitCode,
         };
     }
@@ -237,6 +281,9 @@ function report(mode: "plan" | "apply", org: AmbientOrganization, accounts: read
             const after = a.verdict ? ` → aws-root-credentials-removed: ${a.verdict.status} (${a.verdict.evidence})` : "";
             lines.push(a.error ? `${who}: ${done.length > 0 ? `deleted ${done.join(", ")}; ` : ""}failed: ${a.error}${after}` : a.found.length === 0 ? `${who}: none, nothing to delete` : `${who}: deleted ${done.length > 0 ? done.join(", ") : "nothing (already gone)"}${after}`);
         }
+    }
+    if (logFailure) {
+        lines.push(`The log is incomplete: ${logFailure}.`);
     }
     lines.push(`Result: ${summary.accounts} account${summary.accounts === 1 ? "" : "s"}, ${summary.withRootCredentials} with root credentials, ${summary.failed} failed (exit ${exitCode}).`);
     return { stdout: `${lines.join("\n")}\n`, exitCode };
@@ -287,7 +334,10 @@ async function enableCentralRoot(org: AmbientOrganization, options: FixOptions, 
             text.push(done.ok ? `Enabled ${f} (${action}).` : `Could not enable ${f}: ${a.error}`);
         }
     }
-    const exitCode = actions.some((a) => a.result === "failed") ? 1 : 0;
+    if (log?.failed) {
+        text.push(`The log is incomplete: ${log.failed}.`);
+    }
+    const exitCode = actions.some((a) => a.result === "failed") || log?.failed !== undefined ? 1 : 0;
     if (options.format === "json") {
         return { stdout: JSON.stringify({ schemaVersion: 1, tool: { name: PACK_NAME, version: packVersion() }, mode: options.apply ? "apply" : "plan", organization: { id: listing.organizationId, managementAccountId: listing.managementAccountId, listedBy: listing.caller.accountId, features: knownFeatures(answer) }, exitCode, actions }, null, 2) + "\n", exitCode };
     }

@@ -16,12 +16,12 @@ import { type OrganizationHead, type OrganizationListing, type OrganizationMembe
 import type { CheckFailure } from "../posture/failure";
 import type { OrganizationFeature } from "../posture/organization";
 import { withinOrganization } from "../posture/organizationScope";
-import { DEFAULT_POSTURE_OPTIONS, type PostureSession, endRun, nextStackAnalysis, sharedSession } from "../posture/session";
+import { DEFAULT_POSTURE_OPTIONS, type PostureSession, endRun, nextStackAnalysis, pinRun, sharedSession } from "../posture/session";
 import { redactorFor } from "../report/redact";
 import { explainFailure } from "../report/failures";
 import { notePackConfig, withSharedSettings } from "../sharedConfig";
 import { CliError } from "./args";
-import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, Problem, runCheck, stackPolicies } from "./check";
+import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, Problem, failsRun, runCheck, stackPolicies } from "./check";
 import type { ResolvedPolicyConfig } from "./config";
 import { providerResource } from "./targets";
 
@@ -71,7 +71,7 @@ export async function runOrganizationCheck(
     const features = knownFeatures(org.features);
     if (!opts.memberRole && !(features.includes("RootCredentialsManagement") && features.includes("RootSessions"))) {
         listing.stop();
-        throw new CliError(`organization ${org.organizationId} cannot be read through sts:AssumeRoot: ${whyNoRootSessions(org)}. Enable centralized root access with root sessions (\`aws-root-mfa fix --enable-central-root\` shows how), or read each member through a role it has: --member-role OrganizationAccountAccessRole`);
+        throw new CliError(redact(`organization ${org.organizationId} cannot be read through sts:AssumeRoot: ${whyNoRootSessions(org)}. Enable centralized root access with root sessions (\`aws-root-mfa fix --enable-central-root\` shows how), or read each member through a role it has: --member-role OrganizationAccountAccessRole`));
     }
     const partition = org.caller.partition;
     const scope = {
@@ -208,7 +208,10 @@ function ambientSession(config: ReadonlyMap<string, ResolvedPolicyConfig>): Omit
     }
     endRun();
     const redactor = redactorFor(discovered);
-    return { session: sharedSession(common.posture, "stack"), ambient: targetOf(provider.settings), redact: (text: string) => redactor(text, [provider.provider]) };
+    const session = sharedSession(common.posture, "stack");
+    // One run for the listing and every batch, however long a large organization takes.
+    pinRun();
+    return { session, ambient: targetOf(provider.settings), redact: (text: string) => redactor(text, [provider.provider]) };
 }
 
 function listingError(failure: CheckFailure, redact: (text: string) => string): CliError {
@@ -288,6 +291,29 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
         }
         account.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));
     }
+    // Every ACTIVE member has a result from every policy that ran; one that has none fails closed.
+    let missing = false;
+    for (const m of listing.members.filter((x) => x.status === "ACTIVE")) {
+        let account = byId.get(m.accountId);
+        if (!account) {
+            account = { accountId: m.accountId, partition, providers: [], results: [], name: m.name, organizationStatus: m.status };
+            byId.set(m.accountId, account);
+            accounts.push(account);
+        }
+        for (const { policy, enforcementLevel } of policies) {
+            if (!account.results.some((r) => r.policy === policy.name)) {
+                missing ||= failsRun("could-not-check", enforcementLevel, strict);
+                account.results.push({
+                    policy: policy.name,
+                    enforcementLevel,
+                    ...(policy.severity ? { severity: policy.severity } : {}),
+                    status: "could-not-check",
+                    message: `Account ${m.accountId} of organization ${listing.organizationId} got no result from the ${policy.name} policy, so it was not checked; the policy fails closed.\nWhat to do: run again; if it persists, report this message to the policy pack's maintainers.`,
+                });
+            }
+        }
+        account.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));
+    }
     accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
     return {
         pack: { name: PACK_NAME, version: packVersion() },
@@ -297,7 +323,7 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
         problems,
         unreadable: [],
         strict,
-        exitCode: results.some((r) => r.exitCode === 1) ? 1 : 0,
+        exitCode: missing || results.some((r) => r.exitCode === 1) ? 1 : 0,
         organization,
     };
 }

@@ -58,6 +58,8 @@ export interface RootSessionSpec {
     partition: string;
     /** e.g. `IAMAuditRootUserCredentials`. */
     task: RootTask;
+    /** Tells sessions of the same task apart: a different label is a new AssumeRoot (fix reads an account again in a fresh session). */
+    label?: string;
 }
 
 /** The AWS managed root-task policies the pack uses. */

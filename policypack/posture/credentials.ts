@@ -108,7 +108,7 @@ export async function resolveCredentials(target: Target, limits: CallLimits, run
 
 /** sts:AssumeRoot into a member account with `caller`'s credentials (management or IAM delegated administrator). */
 async function assumeRoot(access: StsAccess, caller: Credentials, root: RootSessionSpec): Promise<Credentials> {
-    const out = await stsClientFor(access, caller).send(new (sts().AssumeRootCommand)({
+    const out = await new (sts().STSClient)(stsConfig(access, caller)).send(new (sts().AssumeRootCommand)({
         TargetPrincipal: root.accountId,
         TaskPolicyArn: { arn: rootTaskPolicyArn(root.task, root.partition) },
     }), { abortSignal: access.signal });
@@ -123,41 +123,13 @@ type AssumeRoleInput = ConstructorParameters<ReturnType<typeof sts>["AssumeRoleC
 
 /** sts:AssumeRole with `master`'s credentials, through the target's STS route. */
 async function assumeRole(access: StsAccess, master: Credentials, input: AssumeRoleInput): Promise<Credentials> {
-    const out = await stsClientFor(access, master).send(new (sts().AssumeRoleCommand)(input), { abortSignal: access.signal });
+    const out = await new (sts().STSClient)(stsConfig(access, master)).send(new (sts().AssumeRoleCommand)(input), { abortSignal: access.signal });
     const issued = out.Credentials;
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
         throw new MalformedAnswerError(`sts:AssumeRole returned no credentials for role ${input.RoleArn}`);
     }
     return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
 }
-
-type StsClient = InstanceType<ReturnType<typeof sts>["STSClient"]>;
-
-// One STS client per set of calling credentials and route: an organization's thousand AssumeRoot or
-// AssumeRole calls with the same caller share it (a client costs CPU and memory to make).
-const stsClients = new WeakMap<Credentials, Map<string, StsClient>>();
-
-/** The STS client that calls with `caller`'s credentials over the target's route. */
-function stsClientFor(access: StsAccess, caller: Credentials): StsClient {
-    let byRoute = stsClients.get(caller);
-    if (!byRoute) {
-        byRoute = new Map();
-        stsClients.set(caller, byRoute);
-    }
-    // Everything stsConfig reads besides the credentials: the route (regions, network inputs), the STS endpoint override, the limits and pool.
-    const key = `${access.target.routeKey}|${access.target.endpoints.sts ?? ""}`;
-    let client = byRoute.get(key);
-    if (!client || !sameRun.get(client)?.(access)) {
-        client = new (sts().STSClient)(stsConfig(access, caller));
-        const { pool, limits } = access;
-        sameRun.set(client, (a) => a.pool === pool && a.limits === limits);
-        byRoute.set(key, client);
-    }
-    return client;
-}
-
-// The pool and limits a cached client was made with: a client never outlives its run's connections.
-const sameRun = new WeakMap<StsClient, (access: StsAccess) => boolean>();
 
 /** The STS client configuration of a step: the target's route, the profile's region and variants when the credentials carry them. */
 function stsConfig(access: StsAccess, credentials: Credentials | undefined, profile?: ProfileClientSettings) {

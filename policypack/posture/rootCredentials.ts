@@ -13,12 +13,15 @@ export type RootCredentialItem =
     | { kind: "signing-certificate"; certificateId: string }
     | { kind: "mfa-device"; serialNumber: string };
 
-/** The IAM action that removes each kind, in the order `fix` removes them (MFA first: the rest need no second factor). */
+/**
+ * The IAM action that removes each kind, in the order `fix` removes them: MFA last, and only once
+ * everything else is gone, so that a failure part-way never leaves a password or a key without MFA.
+ */
 export const REMOVAL: ReadonlyArray<[RootCredentialItem["kind"], string]> = [
-    ["mfa-device", "iam:DeactivateMFADevice"],
     ["access-key", "iam:DeleteAccessKey"],
     ["signing-certificate", "iam:DeleteSigningCertificate"],
     ["password", "iam:DeleteLoginProfile"],
+    ["mfa-device", "iam:DeactivateMFADevice"],
 ];
 
 /** Every root credential of the session's account: password, access keys, signing certificates, MFA devices (every page). */

@@ -502,6 +502,8 @@ interface Run {
     /** The stack analysis (by count) this run served, once it has served one. */
     servedStack: number | undefined;
     caches: Map<string, RunCache>;
+    /** Kept however long it lasts, until endRun (check --organization: one run for every batch). */
+    pinned?: boolean;
 }
 
 let currentRun: Run | undefined;
@@ -511,6 +513,13 @@ let stackAnalyses = 0;
 export function endRun(): void {
     currentRun?.caches.forEach((c) => c.pool.close());
     currentRun = undefined;
+}
+
+/** Keeps the current run past the five minutes a Pulumi run's cache lasts, until {@link endRun}. */
+export function pinRun(): void {
+    if (currentRun) {
+        currentRun.pinned = true;
+    }
 }
 
 /**
@@ -556,7 +565,7 @@ export function installRunBoundaries(onStackAnalysis: () => void = () => undefin
  */
 export function sharedSession(options: PostureOptions, during: "stack" | "resource", now: number = Date.now()): PostureSession {
     const served = currentRun?.servedStack;
-    if (!currentRun || now - currentRun.createdAt > RUN_CACHE_TTL_MS
+    if (!currentRun || (!currentRun.pinned && now - currentRun.createdAt > RUN_CACHE_TTL_MS)
         || (served !== undefined && (during === "resource" || served !== stackAnalyses))) {
         // The run that ends closes its connections; its answers are not asked for again.
         currentRun?.caches.forEach((c) => c.pool.close());
