@@ -16,6 +16,7 @@ import Ajv04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { FakeAws } from "./fake-aws";
 import { awsEnv, freshAccountId } from "./support/world";
+import { plain, tableOf } from "./support/textTable";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "bin", "cli", "main.js");
@@ -145,28 +146,6 @@ function accountOf(report: JsonReport, accountId: string): AccountReport {
 
 function statusesOf(account: AccountReport): Record<string, Status> {
     return Object.fromEntries(account.results.map((r) => [r.policy, r.status]));
-}
-
-/** Removes ANSI escape sequences and carriage returns (for text seen on a terminal). */
-function plain(text: string): string {
-    return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
-}
-
-/** The account table of text output: one record per row, keyed by the header's column names. */
-function tableOf(stdout: string): Array<Record<string, string>> {
-    const lines = plain(stdout).split("\n");
-    const at = lines.findIndex((l) => /^Account {2,}Partition {2,}/.test(l));
-    assert.ok(at >= 0, `no account table in:\n${stdout}`);
-    const header = lines[at].trimEnd().split(/ {2,}/);
-    const rows: Array<Record<string, string>> = [];
-    for (const line of lines.slice(at + 1)) {
-        if (line.trim() === "") {
-            break;
-        }
-        const cells = line.trimEnd().split(/ {2,}/);
-        rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])));
-    }
-    return rows;
 }
 
 function rowOf(stdout: string, accountId: string): Record<string, string> {

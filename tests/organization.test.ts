@@ -13,6 +13,7 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import { FakeAws, type FakeCall, type FakeCredentials } from "./fake-aws";
 import { awsEnv, freshAccountId, freshOrganizationId } from "./support/world";
+import { tableOf } from "./support/textTable";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "bin", "cli", "main.js");
@@ -349,7 +350,7 @@ describe("aws-root-mfa check --organization and fix", function () {
             const run = await cli(["check", "--organization", ...(withHtml ? ["--html", html] : [])], central.keys);
             assert.equal(run.code, 1, run.stderr);
             assert.match(run.stdout, new RegExp(`of organization ${central.id} \\(management account ${central.management}; listed by ${central.management} at [^)]+\\), read through sts:AssumeRoot`));
-            const rows = tableRows(run.stdout);
+            const rows = tableOf(run.stdout);
             assert.deepEqual(rows.map((r) => [r.Account, r.Name]), central.accounts.map((a) => [a.accountId, a.name]).sort((x, y) => x[0].localeCompare(y[0])));
             assert.match(run.stdout, new RegExp(`^Result: failed \\(exit 1\\): ${ORGANIZATION_SIZE} accounts,`, "m"));
             if (!withHtml) {
@@ -766,20 +767,4 @@ interface FixReport {
     accounts: Array<{ accountId: string; name: string; found: string[]; actions: FixAction[]; verdict?: { status: string; evidence: string }; error?: string }>;
 }
 
-/** The account table of text output: one record per row, keyed by the header's column names. */
-function tableRows(stdout: string): Array<Record<string, string>> {
-    const lines = stdout.split("\n");
-    const at = lines.findIndex((l) => /^Account {2,}Partition {2,}/.test(l));
-    assert.ok(at >= 0, `no account table in:\n${stdout}`);
-    const header = lines[at].trimEnd().split(/ {2,}/);
-    const rows: Array<Record<string, string>> = [];
-    for (const line of lines.slice(at + 1)) {
-        if (line.trim() === "") {
-            break;
-        }
-        const cells = line.trimEnd().split(/ {2,}/);
-        rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])));
-    }
-    return rows;
-}
 

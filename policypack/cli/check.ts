@@ -114,6 +114,19 @@ function worse(a: PolicyResult, b: PolicyResult): PolicyResult {
     return first;
 }
 
+/** The stack policies the config enables, each with the level it runs at. */
+export function enabledPolicies(config: ReadonlyMap<string, ResolvedPolicyConfig>): CheckResult["policies"] {
+    const ran: CheckResult["policies"] = [];
+    for (const policy of stackPolicies()) {
+        const resolved = config.get(policy.name) ?? { enforcementLevel: policy.enforcementLevel ?? "advisory", properties: {} };
+        if (resolved.enforcementLevel !== "disabled") {
+            // Stack policies cannot be remediated: the engine treats that level as mandatory.
+            ran.push({ policy, enforcementLevel: resolved.enforcementLevel === "remediate" ? "mandatory" : resolved.enforcementLevel });
+        }
+    }
+    return ran;
+}
+
 /** Runs every enabled stack policy over the targets, one after the other, sharing one read of each account. */
 export async function runCheck(
     targets: CheckTargets,
@@ -123,14 +136,7 @@ export async function runCheck(
     const strict = opts.strict === true;
     // Shared settings are set once, as in a Pulumi run.
     notePackConfig(new Map([...config.entries()].map(([name, c]) => [name, c.properties ?? {}])));
-    const ran: CheckResult["policies"] = [];
-    for (const policy of stackPolicies()) {
-        const resolved = config.get(policy.name) ?? { enforcementLevel: policy.enforcementLevel ?? "advisory", properties: {} };
-        if (resolved.enforcementLevel !== "disabled") {
-            // Stack policies cannot be remediated: the engine treats that level as mandatory.
-            ran.push({ policy, enforcementLevel: resolved.enforcementLevel === "remediate" ? "mandatory" : resolved.enforcementLevel });
-        }
-    }
+    const ran = enabledPolicies(config);
     const outcomes: Array<PolicyOutcome & { enforcementLevel: string; severity?: string }> = [];
     if (targets.resources.length > 0) {
         for (const [index, { policy, enforcementLevel }] of ran.entries()) {

@@ -8,10 +8,9 @@
  */
 import { closeSync, constants, fchmodSync, fstatSync, openSync, writeSync } from "node:fs";
 import { withRootSession, type RootTask, type Target } from "../discover/target";
-import { readAccountSummary, step, type Outcome } from "../posture/calls";
+import { readAccountSummary, step } from "../posture/calls";
 import type { CheckFailure, Step } from "../posture/failure";
-import type { FeaturesAnswer, OrganizationFeature } from "../posture/organization";
-import { featuresOf } from "../posture/organization";
+import { type OrganizationFeature, featuresOf } from "../posture/organization";
 import { REMOVAL, type RootCredentialItem, describeRootCredential, listRootCredentials, removeRootCredential } from "../posture/rootCredentials";
 import { iam } from "../posture/sdk";
 import { endRun } from "../posture/session";
@@ -22,7 +21,8 @@ import { PACK_NAME, packVersion } from "../pack";
 import { CliError, type FixOptions } from "./args";
 import { stackPolicies } from "./check";
 import { resolvePolicyConfig } from "./config";
-import { type AmbientOrganization, listWithAmbientCredentials, whyNoRootSessions, withOrganizationConcurrency } from "./organization";
+import { fileErrorCode } from "./input";
+import { type AmbientOrganization, knownFeatures, listWithAmbientCredentials, whyNoRootSessions, withOrganizationConcurrency } from "./organization";
 
 /** One action of a fix, as logged and reported. */
 export interface FixAction {
@@ -75,7 +75,7 @@ function openLog(file: string): ActionLog {
     try {
         fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
     } catch (e) {
-        throw new CliError(`--log ${file} cannot be opened (${errorCode(e)}): give a regular file (not a symbolic link) in a directory you can write to`);
+        throw new CliError(`--log ${file} cannot be opened (${fileErrorCode(e)}): give a regular file (not a symbolic link) in a directory you can write to`);
     }
     if (!fstatSync(fd).isFile()) {
         closeSync(fd);
@@ -88,15 +88,11 @@ function openLog(file: string): ActionLog {
                 writeSync(fd, `${JSON.stringify(action)}\n`);
             } catch (e) {
                 // A full disk must not stop a deletion half-way: the run goes on and says the log is incomplete.
-                log.failed = `--log ${file} could not be written from ${action.time} on (${errorCode(e)}), so it is incomplete; what was done is in this output`;
+                log.failed = `--log ${file} could not be written from ${action.time} on (${fileErrorCode(e)}), so it is incomplete; what was done is in this output`;
             }
         }
     };
     return log;
-}
-
-function errorCode(e: unknown): string {
-    return e instanceof Error && "code" in e ? String((e as { code?: unknown }).code) : "unknown error";
 }
 
 /** Writes one action; `failed` says why the log stopped, once it has. */
@@ -238,10 +234,6 @@ function actionOf(item: RootCredentialItem): string {
 
 function now(): string {
     return new Date().toISOString();
-}
-
-function knownFeatures(answer: Outcome<FeaturesAnswer>): OrganizationFeature[] {
-    return answer.ok && answer.value.kind === "known" ? answer.value.features : [];
 }
 
 /** The plan as text: per account, what it has and what would be deleted. */

@@ -28,6 +28,11 @@ export async function readInput(path: string, option: string, limit: number, hin
     return text;
 }
 
+/** The error code of a failed file operation (ENOSPC, EACCES…), for a message. */
+export function fileErrorCode(e: unknown): string {
+    return e instanceof Error && "code" in e ? String((e as { code?: unknown }).code) : "unknown error";
+}
+
 async function readStdin(option: string, limit: number): Promise<string> {
     const chunks: Buffer[] = [];
     let total = 0;

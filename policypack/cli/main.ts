@@ -9,6 +9,7 @@ import { createInterface } from "node:readline/promises";
 import { CheckOptions, CliError, HELP, parseCommand } from "./args";
 import type { CheckProgress } from "./check";
 import type { Confirm } from "./fix";
+import { fileErrorCode } from "./input";
 
 /** Where the run's progress goes: a line redrawn on a terminal, nothing otherwise. */
 export type ProgressSink = (line: string | undefined) => void;
@@ -63,7 +64,7 @@ function writeHtml(file: string, page: string): void {
     try {
         writeFileSync(file, page, { mode: 0o644 });
     } catch (e) {
-        throw new CliError(`--html ${file} cannot be written (${e instanceof Error && "code" in e ? String((e as { code?: unknown }).code) : "unknown error"}): give a file in a directory you can write to`);
+        throw new CliError(`--html ${file} cannot be written (${fileErrorCode(e)}): give a file in a directory you can write to`);
     }
 }
 

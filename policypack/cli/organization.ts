@@ -21,7 +21,7 @@ import { redactorFor } from "../report/redact";
 import { explainFailure } from "../report/failures";
 import { notePackConfig, withSharedSettings } from "../sharedConfig";
 import { CliError } from "./args";
-import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, Problem, failsRun, runCheck, stackPolicies } from "./check";
+import { AccountResult, CheckProgress, CheckResult, OrganizationInfo, Problem, enabledPolicies, failsRun, runCheck, stackPolicies } from "./check";
 import type { ResolvedPolicyConfig } from "./config";
 import { providerResource } from "./targets";
 
@@ -84,7 +84,7 @@ export async function runOrganizationCheck(
         rootSessions: new Map<string, RootSessionSpec>(),
     };
     const results: CheckResult[] = [];
-    const seen: OrganizationMember[] = [];
+    let taken = 0;
     let done = 0;
     let collectedAt = 0;
     for (;;) {
@@ -95,7 +95,7 @@ export async function runOrganizationCheck(
             break;
         }
         const batch = queue.splice(0, BATCH_ACCOUNTS);
-        seen.push(...batch);
+        taken += batch.length;
         batch.forEach((m) => scope.members.add(m.accountId));
         const resources: PolicyResource[] = [];
         for (const member of batch.filter((m) => m.status === "ACTIVE")) {
@@ -119,7 +119,7 @@ export async function runOrganizationCheck(
         nextStackAnalysis();
         results.push(await withinOrganization(scope, () => runCheck({ resources, secrets: new Set(), unreadable: [] }, tuned, {
             strict: opts.strict,
-            progress: opts.progress && ((p) => opts.progress?.({ ...p, accountsDone: offset + p.accountsDone, accountsTotal: p.accountsTotal === undefined ? undefined : seen.length + queue.length })),
+            progress: opts.progress && ((p) => opts.progress?.({ ...p, accountsDone: offset + p.accountsDone, accountsTotal: p.accountsTotal === undefined ? undefined : taken + queue.length })),
         })));
         done += resources.length;
         if (done - collectedAt >= COLLECT_EVERY_ACCOUNTS) {
@@ -153,14 +153,14 @@ setFlagsFromString("--expose-gc");
 const collect = runInNewContext("gc") as () => void;
 const COLLECT_EVERY_ACCOUNTS = BATCH_ACCOUNTS;
 
-function knownFeatures(answer: OrganizationHead["features"]): OrganizationFeature[] {
+/** The centralized root access features the listing read, none when they could not be read. */
+export function knownFeatures(answer: OrganizationHead["features"]): OrganizationFeature[] {
     return answer.ok && answer.value.kind === "known" ? answer.value.features : [];
 }
 
 /** The config with `concurrency` raised for an organization, unless a policy sets it. */
 export function withOrganizationConcurrency(config: ReadonlyMap<string, ResolvedPolicyConfig>): Map<string, ResolvedPolicyConfig> {
     const tuned = new Map([...config.entries()].map(([name, c]) => [name, { ...c, properties: { ...c.properties } }]));
-    notePackConfig(new Map([...tuned.entries()].map(([name, c]) => [name, c.properties])));
     const first = [...tuned.values()].find((c) => c.enforcementLevel !== "disabled");
     // The shared setting counts as set when any policy gives a value other than the default (sharedConfig.ts).
     if (first && [...tuned.values()].every((c) => c.properties.concurrency === undefined || c.properties.concurrency === DEFAULT_POSTURE_OPTIONS.concurrency)) {
@@ -238,35 +238,35 @@ export function whyNoRootSessions(listing: OrganizationHead): string {
 /** One result from the batches, with every listed account: those not ACTIVE are not applicable. */
 function merged(results: CheckResult[], listing: OrganizationListing, partition: string, organization: OrganizationInfo, config: ReadonlyMap<string, ResolvedPolicyConfig>, strict: boolean): CheckResult {
     const members = new Map(listing.members.map((m) => [m.accountId, m]));
-    const accounts: AccountResult[] = results.flatMap((r) => r.accounts).map((a) => {
+    const policies = enabledPolicies(config);
+    const order = new Map(policies.map(({ policy }, i) => [policy.name, i]));
+    const byId = new Map<string, AccountResult>();
+    // An account's row, named as the organization lists it.
+    const rowFor = (id: string, providers: AccountResult["providers"] = []): AccountResult => {
+        let row = byId.get(id);
+        if (!row) {
+            const m = members.get(id);
+            row = { accountId: id, partition, providers, results: [], ...(m ? { name: m.name, organizationStatus: m.status } : {}) };
+            byId.set(id, row);
+        }
+        return row;
+    };
+    for (const a of results.flatMap((r) => r.accounts)) {
         const m = members.get(a.accountId);
-        return m ? { ...a, name: m.name, organizationStatus: m.status } : a;
-    });
-    const policies = results[0]?.policies ?? stackPolicies().flatMap((policy) => {
-        const level = config.get(policy.name)?.enforcementLevel ?? "disabled";
-        return level === "disabled" ? [] : [{ policy, enforcementLevel: level === "remediate" ? "mandatory" : level }];
-    });
+        byId.set(a.accountId, m ? { ...a, name: m.name, organizationStatus: m.status } : a);
+    }
     for (const m of listing.members.filter((x) => x.status !== "ACTIVE")) {
-        accounts.push({
-            accountId: m.accountId,
-            partition,
-            name: m.name,
-            organizationStatus: m.status,
-            providers: [],
-            results: policies.map(({ policy, enforcementLevel }) => ({
-                policy: policy.name,
-                enforcementLevel,
-                ...(policy.severity ? { severity: policy.severity } : {}),
-                status: "not-applicable" as const,
-                evidence: `organizations:ListAccounts at ${listing.listedAt} returned State=${m.status}: only an ACTIVE account can be deployed into, so it is not checked`,
-            })),
-        });
+        rowFor(m.accountId).results = policies.map(({ policy, enforcementLevel }) => ({
+            policy: policy.name,
+            enforcementLevel,
+            ...(policy.severity ? { severity: policy.severity } : {}),
+            status: "not-applicable" as const,
+            evidence: `organizations:ListAccounts at ${listing.listedAt} returned State=${m.status}: only an ACTIVE account can be deployed into, so it is not checked`,
+        }));
     }
     // A member whose read failed before its account was proven (its AssumeRoot or role denied) is
     // still that member: its row says could not check, with the reason.
     const problems: Problem[] = [];
-    const byId = new Map(accounts.map((a) => [a.accountId, a]));
-    const order = new Map(policies.map(({ policy }, i) => [policy.name, i]));
     for (const problem of results.flatMap((r) => r.problems)) {
         const ids = new Set(problem.providers.map((p) => MEMBER_PROVIDER.exec(p.name)?.[1]));
         const [id] = ids;
@@ -274,36 +274,24 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
             problems.push(problem);
             continue;
         }
-        let account = byId.get(id);
-        if (!account) {
-            const m = members.get(id);
-            account = { accountId: id, partition, providers: problem.providers, results: [], ...(m ? { name: m.name, organizationStatus: m.status } : {}) };
-            byId.set(id, account);
-            accounts.push(account);
-        }
+        const row = rowFor(id, problem.providers);
         // The account is known from the listing; only reading it failed.
         const message = problem.message.replace(/^The AWS account of provider "[^"\n]*" could not be determined, so its root user could not be checked;/,
             `Account ${id} of organization ${listing.organizationId} could not be read, so its root user could not be checked;`);
         for (const r of problem.policies) {
-            if (!account.results.some((x) => x.policy === r.policy)) {
-                account.results.push({ ...r, message });
+            if (!row.results.some((x) => x.policy === r.policy)) {
+                row.results.push({ ...r, message });
             }
         }
-        account.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));
     }
     // Every ACTIVE member has a result from every policy that ran; one that has none fails closed.
     let missing = false;
     for (const m of listing.members.filter((x) => x.status === "ACTIVE")) {
-        let account = byId.get(m.accountId);
-        if (!account) {
-            account = { accountId: m.accountId, partition, providers: [], results: [], name: m.name, organizationStatus: m.status };
-            byId.set(m.accountId, account);
-            accounts.push(account);
-        }
+        const row = rowFor(m.accountId);
         for (const { policy, enforcementLevel } of policies) {
-            if (!account.results.some((r) => r.policy === policy.name)) {
+            if (!row.results.some((r) => r.policy === policy.name)) {
                 missing ||= failsRun("could-not-check", enforcementLevel, strict);
-                account.results.push({
+                row.results.push({
                     policy: policy.name,
                     enforcementLevel,
                     ...(policy.severity ? { severity: policy.severity } : {}),
@@ -312,7 +300,10 @@ function merged(results: CheckResult[], listing: OrganizationListing, partition:
                 });
             }
         }
-        account.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));
+    }
+    const accounts = [...byId.values()];
+    for (const a of accounts) {
+        a.results.sort((x, y) => (order.get(x.policy) ?? 0) - (order.get(y.policy) ?? 0));
     }
     accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
     return {

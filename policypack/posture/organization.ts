@@ -78,7 +78,8 @@ export async function listOrganizationFeatures(clients: AccountClients, via: str
     });
 }
 
-function errorName(e: unknown): string | undefined {
+/** The name of an SDK error (its AWS error code), if it has one. */
+export function errorName(e: unknown): string | undefined {
     return typeof e === "object" && e !== null && typeof (e as { name?: unknown }).name === "string" ? (e as { name: string }).name : undefined;
 }
 

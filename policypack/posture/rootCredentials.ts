@@ -4,6 +4,7 @@
  * Calls name no user: in a root session, IAM acts on the root user.
  */
 import type { AccountClients } from "./calls";
+import { errorName } from "./organization";
 import { iam } from "./sdk";
 
 /** One root credential, as `fix` plans and deletes it. */
@@ -104,8 +105,4 @@ async function pages(page: (marker: string | undefined) => Promise<{ items: stri
         }
     }
     throw new Error(`IAM returned more than ${MAX_PAGES} pages of root credentials`);
-}
-
-function errorName(e: unknown): string | undefined {
-    return typeof e === "object" && e !== null && typeof (e as { name?: unknown }).name === "string" ? (e as { name: string }).name : undefined;
 }
