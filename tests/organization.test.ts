@@ -14,6 +14,7 @@ import Ajv from "ajv";
 import { FakeAws, type FakeCall, type FakeCredentials } from "./fake-aws";
 import { awsEnv, freshAccountId, freshOrganizationId } from "./support/world";
 import { tableOf } from "./support/textTable";
+import type { FixAccount, FixAction } from "../policypack/cli/fix";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "bin", "cli", "main.js");
@@ -751,20 +752,11 @@ function planLine(stdout: string, accountId: string, name: string): string {
     return lines[0].slice(prefix.length);
 }
 
-interface FixAction {
-    time: string;
-    account?: string;
-    action: string;
-    subject?: string;
-    result: "planned" | "done" | "already-done" | "failed";
-    error?: string;
-}
-
 interface FixReport {
     mode: "plan" | "apply";
     exitCode: 0 | 1;
     summary: { accounts: number; withRootCredentials: number; failed: number };
-    accounts: Array<{ accountId: string; name: string; found: string[]; actions: FixAction[]; verdict?: { status: string; evidence: string }; error?: string }>;
+    accounts: FixAccount[];
 }
 
 
